@@ -41,9 +41,12 @@ sm="$top/tests/.sendmail"
 if [ ! -x "$sm/usr/sbin/sendmail-mta" ] && [ ! -x "$sm/usr/libexec/sendmail/sendmail" ]; then
     [ "$(id -u)" = 0 ] || { echo "deps.sh: need root to fetch sendmail packages" >&2; exit 1; }
     mkdir -p "$sm/debs"
-    (cd "$sm/debs" &&
-     apt-get download sendmail-bin sendmail-cf sendmail-base libwrap0 liblockfile1 >/dev/null 2>&1 ||
-     { apt-get update -qq && apt-get download sendmail-bin sendmail-cf sendmail-base libwrap0 liblockfile1 >/dev/null; })
+    debs="sendmail-bin sendmail-cf sendmail-base libwrap0 liblockfile1"
+    # shellcheck disable=SC2086
+    if ! (cd "$sm/debs" && apt-get download $debs >/dev/null 2>&1); then
+        apt-get update -qq
+        (cd "$sm/debs" && apt-get download $debs >/dev/null)
+    fi
     for d in "$sm"/debs/*.deb; do dpkg -x "$d" "$sm"; done
 fi
 exit 0

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tap.sh - the TAP helpers every shell test in tests/ sources.
 #
 # A test script prints one "ok N - what" or "not ok N - what" line per check and

@@ -38,7 +38,7 @@ int main(void)
 {
     struct pogate_conf c;
     long long v;
-    int fd = mkstemp(errfile);
+    int fd = mkstemp(errfile), saved = dup(2);
 
     msg_open("t_conf", MSG_TO_STDERR);
     dup2(fd, 2);
@@ -71,6 +71,7 @@ int main(void)
     conf_free(&c);
 
     is_int(parse(&c, "store /a\n"), 1, "line without '=' is an error");
+    conf_free(&c);
     is_int(parse(&c, "  store = /a\n"), 1, "continuation without a parameter is an error");
     conf_free(&c);
     is_int(parse(&c, "lda_time_limit = 5m\nsocket_mode = 0666\n"), 0, "time and mode parse");
@@ -91,6 +92,7 @@ int main(void)
     ok(conf_parse_size("9999999999999G", &v) < 0, "overflow with unit refused");
     ok(conf_parse_size("", &v) < 0, "empty refused");
 
+    dup2(saved, 2);    /* sanitizer reports must reach the log */
     unlink(errfile);
     return done_testing();
 }
