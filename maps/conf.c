@@ -39,6 +39,7 @@ static const struct conf_param params[] = {
     P(trusted_networks, T_STR, "", NULL),
     P(outbound_services, T_STR, "", NULL),
     P(spf, T_ENUM, "header", "off|header|reject"),
+    P(spf_zone_file, T_STR, "", NULL),
     P(quota_action, T_ENUM, "defer", "defer|bounce"),
     P(autoreply_action, T_ENUM, "reject", "reject|discard"),
     P(log_level, T_ENUM, "info", "error|warning|info|debug"),

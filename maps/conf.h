@@ -26,6 +26,7 @@ struct pogate_conf {
     char *trusted_networks;     /* outbound clients: IPs and CIDRs */
     char *outbound_services;    /* MTA services ({daemon_name}) whose mail is outbound */
     int spf;                    /* enum conf_spf */
+    char *spf_zone_file;        /* "" = real DNS; else SPF DNS answers from this file only */
     int quota_action;           /* enum conf_quota_action */
     int autoreply_action;       /* enum conf_autoreply_action */
     int log_level;              /* enum msg_level */

@@ -1,0 +1,143 @@
+/* context.c - per-connection state of pogate-milter; see context.h.
+ *
+ * Every path out of a connection (close after QUIT, the MTA dropping the
+ * connection, negotiation failure) ends in xxfi_close and so in ctx_free();
+ * every path out of a message (end of message, abort, a new MAIL) ends in
+ * ctx_msg_reset(). Nothing else owns memory.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "context.h"
+#include "log.h"
+#include "mem.h"
+#include "outbound.h"
+
+struct ctx *ctx_get(SMFICTX *m)
+{
+    struct ctx *c = smfi_getpriv(m);
+
+    if (c == NULL) {
+        c = xcalloc(1, sizeof(*c));
+        buf_init(&c->spf_header);
+        if (smfi_setpriv(m, c) != MI_SUCCESS) {
+            msg_error("smfi_setpriv failed");
+            free(c);
+            return NULL;
+        }
+    }
+    msg_set_queue_id(c->qid);
+    return c;
+}
+
+void ctx_take_qid(struct ctx *c, SMFICTX *m)
+{
+    const char *qid = smfi_getsymval(m, "i");
+
+    if (qid && *qid && strcmp(qid, c->qid) != 0) {
+        str_copy(c->qid, qid, sizeof(c->qid));
+        msg_set_queue_id(c->qid);
+    }
+}
+
+struct rcpt *ctx_add_rcpt(struct ctx *c, const char *arg, const char *addr)
+{
+    struct rcpt *r;
+
+    if (c->nrcpt == c->rcpt_cap) {
+        c->rcpt_cap = c->rcpt_cap ? 2 * c->rcpt_cap : 4;
+        c->rcpts = xrealloc(c->rcpts, (size_t) c->rcpt_cap * sizeof(*c->rcpts));
+    }
+    r = &c->rcpts[c->nrcpt++];
+    memset(r, 0, sizeof(*r));
+    r->arg = xstrdup(arg);
+    r->addr = xstrdup(addr);
+    return r;
+}
+
+static void rcpt_free(struct rcpt *r)
+{
+    free(r->arg);
+    free(r->addr);
+    free(r->canonical);
+}
+
+void ctx_drop_rcpt(struct ctx *c)
+{
+    if (c->nrcpt > 0)
+        rcpt_free(&c->rcpts[--c->nrcpt]);
+}
+
+void ctx_msg_reset(struct ctx *c)
+{
+    for (int i = 0; i < c->nrcpt; i++)
+        rcpt_free(&c->rcpts[i]);
+    c->nrcpt = 0;
+    free(c->sender);
+    c->sender = NULL;
+    c->declared_size = c->size = 0;
+    c->spf = SPFR_NONE;
+    c->spf_checked = 0;
+    buf_reset(&c->spf_header);
+    outbound_reset(c);
+    c->qid[0] = 0;
+    msg_set_queue_id(NULL);
+}
+
+void ctx_free(SMFICTX *m)
+{
+    struct ctx *c = smfi_getpriv(m);
+
+    if (c == NULL)
+        return;
+    ctx_msg_reset(c);
+    free(c->rcpts);
+    free(c->helo);
+    buf_free(&c->spf_header);
+    if (c->maps)
+        podir_put(c->maps);
+    gen_release(c->gen);
+    free(c);
+    smfi_setpriv(m, NULL);
+}
+
+sfsistat ctx_reply(SMFICTX *m, struct ctx *c, const char *stage, sfsistat status,
+                   const char *code, const char *xcode, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    /* libmilter refuses text with a bare '%' or CR/LF; addresses may hold either. */
+    for (char *p = text; *p; p++)
+        if (*p == '%' || *p == '\r' || *p == '\n')
+            *p = '?';
+    msg_info("%s: %s from %s: %s %s %s", status == SMFIS_REJECT ? "reject" : "defer", stage,
+             c->client[0] ? c->client : "unknown", code, xcode, text);
+    if (smfi_setreply(m, (char *) code, (char *) xcode, text) != MI_SUCCESS)
+        msg_warn("smfi_setreply(%s %s %s) failed", code, xcode, text);
+    return status;
+}
+
+void ctx_bare_address(const char *arg, buf_t *out)
+{
+    const char *p = arg, *end;
+    size_t n = strlen(arg);
+
+    buf_reset(out);
+    if (n >= 2 && p[0] == '<' && p[n - 1] == '>')
+        p++, n -= 2;
+    end = p + n;
+    /* "@a,@b:user@dom": the route is obsolete and ignored (RFC 5321 4.1.1.3). */
+    if (n && *p == '@') {
+        const char *colon = memchr(p, ':', n);
+
+        if (colon)
+            p = colon + 1;
+    }
+    buf_append(out, p, (size_t) (end - p));
+}

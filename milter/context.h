@@ -1,0 +1,85 @@
+/* context.h - the per-connection state of pogate-milter.
+ *
+ * libmilter gives each SMTP connection a SMFICTX and runs its callbacks one
+ * at a time, though not always on the same thread; the state lives in the
+ * connection's private pointer (smfi_setpriv). ctx_get() also puts the
+ * message's queue id on the calling thread's log lines. The connection holds
+ * a configuration generation and a map snapshot from connect to close;
+ * per-message fields are reset at MAIL, abort and end of message.
+ */
+#ifndef POGATE_MILTER_CONTEXT_H
+#define POGATE_MILTER_CONTEXT_H
+
+#include <sys/socket.h>
+#include <libmilter/mfapi.h>
+
+#include "buf.h"
+#include "podir.h"
+#include "spf.h"
+#include "state.h"
+
+/* One envelope recipient. */
+struct rcpt {
+    char *arg;                  /* as the MTA gave it: what smfi_delrcpt must name */
+    char *addr;                 /* bare address, no angle brackets */
+    char *canonical;            /* the mailbox's public address; NULL when not a PO's */
+    char where[2 * PODIR_NAME_MAX + 2];  /* "PO/MBX", or "" */
+    long long maxsize;          /* the PO's maxsize; 0 = none */
+};
+
+struct outbound_msg;
+
+struct ctx {
+    /* The connection. */
+    struct milter_gen *gen;     /* configuration, held until close */
+    struct podir *maps;         /* map snapshot, held until close; NULL = unreadable */
+    struct sockaddr_storage client_sa;
+    int have_sa;
+    char client[300];           /* "host[ip]" for the tracking line */
+    char *helo;
+    int trusted;                /* access TRUST, trusted_networks, outbound service, SASL */
+    const char *trust_reason;
+    int spf_exempt;             /* access OK: a known relay, no SPF */
+    unsigned long missing_actions;      /* needed SMFIF_* the MTA refused */
+    unsigned long steps;        /* SMFIP_* agreed: NR_HDR/NR_BODY change the replies */
+
+    /* The message. */
+    char qid[64];
+    char *sender;               /* bare address, "" for the null sender */
+    struct rcpt *rcpts;
+    int nrcpt, rcpt_cap;
+    long long declared_size;    /* MAIL SIZE=, 0 if none */
+    long long size;             /* header and body bytes seen */
+    enum spf_result spf;
+    int spf_checked;
+    buf_t spf_header;           /* Received-SPF value to add at end of message */
+    struct outbound_msg *ob;    /* outbound.c's per-message state, NULL if inbound */
+};
+
+/* The connection's state, created on first use; NULL only if libmilter fails. */
+struct ctx *ctx_get(SMFICTX *m);
+
+/* Take {i} from the MTA when it has one (sendmail at MAIL, Postfix from DATA). */
+void ctx_take_qid(struct ctx *c, SMFICTX *m);
+
+struct rcpt *ctx_add_rcpt(struct ctx *c, const char *arg, const char *addr);
+
+/* Forget the last recipient added (it was refused). */
+void ctx_drop_rcpt(struct ctx *c);
+
+/* End of a message (MAIL, abort, end of message): free its fields. */
+void ctx_msg_reset(struct ctx *c);
+
+/* End of the connection: release everything and clear the private pointer. */
+void ctx_free(SMFICTX *m);
+
+/* Set the SMTP reply for STATUS (SMFIS_REJECT or SMFIS_TEMPFAIL), log it as
+ * "reject|defer: STAGE from CLIENT: CODE XCODE TEXT", and return STATUS. */
+sfsistat ctx_reply(SMFICTX *m, struct ctx *c, const char *stage, sfsistat status,
+                   const char *code, const char *xcode, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* The address inside "<...>" with any RFC 5321 source route dropped, into OUT. */
+void ctx_bare_address(const char *arg, buf_t *out);
+
+#endif

@@ -1,0 +1,71 @@
+/* negotiate.c - milter option negotiation: ask the MTA for exactly what the
+ * stages use, and refuse to run half-blind.
+ *
+ * libmilter aborts the connection when a filter asks for an action the MTA
+ * did not offer, so only offered actions are requested; the ones that are
+ * missing are remembered in the context and every connection is then
+ * tempfailed at connect with an error logged, instead of passing mail that
+ * could not be rewritten. Steps no stage uses are switched off, and headers
+ * and body chunks are sent without waiting for a reply when the MTA can.
+ */
+#include "context.h"
+#include "log.h"
+#include "outbound.h"
+#include "stages.h"
+
+/* Inbound: Received-SPF, and the recipient rewrite at end of message. */
+#define INBOUND_ACTIONS (SMFIF_ADDHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT)
+
+/* Steps no stage has a callback for. */
+#define UNUSED_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH)
+
+/* Steps that never decide anything, so the MTA need not wait for them. */
+#define NO_REPLY_STEPS (SMFIP_NR_HDR | SMFIP_NR_BODY)
+
+unsigned long milter_actions(void)
+{
+    return INBOUND_ACTIONS | outbound_actions();
+}
+
+/* Macros each stage reads; asking replaces the MTA's default list. */
+static void request_macros(SMFICTX *m)
+{
+    static const struct {
+        int stage;
+        const char *list;
+    } macros[] = {
+        { SMFIM_CONNECT, "{daemon_name}" },
+        { SMFIM_ENVFROM, "i {auth_authen}" },
+        { SMFIM_EOM, "i" },
+    };
+
+    for (size_t i = 0; i < sizeof(macros) / sizeof(macros[0]); i++)
+        if (smfi_setsymlist(m, macros[i].stage, (char *) macros[i].list) != MI_SUCCESS)
+            msg_warn("MTA refused the macro list for stage %d", macros[i].stage);
+}
+
+sfsistat mlfi_negotiate(SMFICTX *m, unsigned long actions, unsigned long steps,
+                        unsigned long f2, unsigned long f3, unsigned long *want_actions,
+                        unsigned long *want_steps, unsigned long *pf2, unsigned long *pf3)
+{
+    struct ctx *c = ctx_get(m);
+    unsigned long need = milter_actions();
+
+    (void) f2, (void) f3;
+    *pf2 = *pf3 = 0;
+    if (c == NULL)
+        return SMFIS_REJECT;
+    msg_debug("negotiate: MTA offers actions 0x%lx steps 0x%lx", actions, steps);
+    c->missing_actions = need & ~actions;
+    if (c->missing_actions)
+        msg_error("the MTA refuses milter actions 0x%lx (offered 0x%lx, needed 0x%lx):"
+                  " every connection will be tempfailed", c->missing_actions, actions, need);
+    *want_actions = need & actions;
+    if (actions & SMFIF_SETSYMLIST) {
+        *want_actions |= SMFIF_SETSYMLIST;
+        request_macros(m);
+    }
+    *want_steps = steps & (UNUSED_STEPS | NO_REPLY_STEPS | outbound_steps());
+    c->steps = *want_steps;
+    return SMFIS_CONTINUE;
+}

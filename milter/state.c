@@ -1,0 +1,114 @@
+/* state.c - the shared configuration generation and map cache; see state.h. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mem.h"
+#include "netlist.h"
+#include "spf.h"
+#include "state.h"
+
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct milter_gen *current;
+static struct podir_cache *maps;
+
+struct milter_gen *gen_load(const char *confdir)
+{
+    struct milter_gen *g = xcalloc(1, sizeof(*g));
+    char bad[128] = "", host[256] = "";
+    int errors;
+
+    g->refs = 1;
+    errors = conf_load(&g->conf, confdir);
+    if ((g->trusted = netlist_parse(g->conf.trusted_networks, bad, sizeof(bad))) == NULL) {
+        msg_error("%s/pogate.conf: bad network in trusted_networks (%s)", confdir, bad);
+        errors++;
+    }
+    if (errors == 0 && g->conf.spf != SPF_OFF) {
+        if (gethostname(host, sizeof(host) - 1) < 0)
+            host[0] = 0;
+        if ((g->spf = spf_new(host, g->conf.spf_zone_file)) == NULL)
+            errors++;
+    }
+    if (errors) {
+        gen_release(g);
+        return NULL;
+    }
+    return g;
+}
+
+static void gen_destroy(struct milter_gen *g)
+{
+    netlist_free(g->trusted);
+    spf_free(g->spf);
+    conf_free(&g->conf);
+    free(g);
+}
+
+void gen_release(struct milter_gen *g)
+{
+    int last;
+
+    if (g == NULL)
+        return;
+    pthread_mutex_lock(&state_lock);
+    last = --g->refs == 0;
+    pthread_mutex_unlock(&state_lock);
+    if (last)
+        gen_destroy(g);
+}
+
+void state_init(struct milter_gen *g)
+{
+    current = g;
+    maps = podir_cache_new(g->conf.confdir);
+}
+
+struct milter_gen *state_gen(void)
+{
+    struct milter_gen *g;
+
+    pthread_mutex_lock(&state_lock);
+    g = current;
+    g->refs++;
+    pthread_mutex_unlock(&state_lock);
+    return g;
+}
+
+struct podir *state_podir(void)
+{
+    return podir_get(maps);
+}
+
+int state_reload(void)
+{
+    struct milter_gen *g, *old;
+
+    pthread_mutex_lock(&state_lock);
+    old = current;
+    pthread_mutex_unlock(&state_lock);
+    /* Only the signal thread reloads, so current cannot change meanwhile. */
+    if ((g = gen_load(old->conf.confdir)) == NULL) {
+        msg_error("reload: configuration errors; keeping the running configuration");
+        podir_cache_reload(maps);
+        return -1;
+    }
+    pthread_mutex_lock(&state_lock);
+    current = g;
+    pthread_mutex_unlock(&state_lock);
+    gen_release(old);
+    podir_cache_reload(maps);
+    if (*g->conf.log_file && msg_open_file(g->conf.log_file) < 0)
+        msg_error("%s: %m", g->conf.log_file);
+    msg_info("reload: configuration and maps reloaded");
+    return 0;
+}
+
+void state_shutdown(void)
+{
+    podir_cache_free(maps);
+    maps = NULL;
+    gen_release(current);
+    current = NULL;
+}

@@ -1,0 +1,46 @@
+/* state.h - what every session of pogate-milter shares: the configuration
+ * generation and the postoffice-directory cache.
+ *
+ * A generation is one load of pogate.conf with what is derived from it
+ * (trusted_networks parsed, the SPF checker). It is read-only once published
+ * and refcounted, like a podir snapshot: a session takes both at connect and
+ * drops them at close, so SIGUSR1 or a rebuilt index.cdb never changes the
+ * rules under a session in flight. This is the only global mutable state,
+ * and it exists because libmilter's callbacks take no user pointer.
+ */
+#ifndef POGATE_MILTER_STATE_H
+#define POGATE_MILTER_STATE_H
+
+#include "conf.h"
+#include "podir.h"
+
+struct netlist;
+struct spf;
+
+struct milter_gen {
+    struct pogate_conf conf;
+    struct netlist *trusted;    /* trusted_networks */
+    struct spf *spf;            /* NULL when spf = off */
+    int refs;                   /* guarded by the state lock */
+};
+
+/* Load CONFDIR/pogate.conf and what derives from it; NULL after logging
+ * every error. The result has one reference, the caller's. */
+struct milter_gen *gen_load(const char *confdir);
+void gen_release(struct milter_gen *g);
+
+/* Publish G (taking over the caller's reference) and open the map cache. */
+void state_init(struct milter_gen *g);
+
+/* The current generation / map snapshot, with a reference each. The map
+ * snapshot is NULL when no index can be read (callers tempfail). */
+struct milter_gen *state_gen(void);
+struct podir *state_podir(void);
+
+/* SIGUSR1: reload pogate.conf (keeping the old generation on any error) and
+ * make the next state_podir() re-read the maps. 0 on success. */
+int state_reload(void);
+
+void state_shutdown(void);
+
+#endif
