@@ -7,7 +7,7 @@
 #   milter_start DIR SOCKET LOG [CMD-PREFIX...]   start; wait for the socket; sets MILTER_PID
 #   milter_stop                          SIGTERM, wait for the exit (smfi_stop takes seconds)
 
-MILTER=$BUILDDIR/milter/pogate-milter
+MILTER=${MILTER:-$BUILDDIR/milter/pogate-milter}
 POGATE_MAP=${POGATE_MAP:-$BUILDDIR/maps/pogate-map}
 
 milter_conf() {
