@@ -1,0 +1,289 @@
+/* addr.c - RFC 5321 envelope address parsing; see addr.h.
+ *
+ * The grammar is RFC 5321 4.1.2 (Path, Mailbox, Local-part, Domain,
+ * address-literal) with RFC 6531 UTF-8 allowed in local parts and domain
+ * labels, because a relay host with SMTPUTF8 hands those over. Two leniencies,
+ * both because MTAs pass them on and refusing them here would reject mail the
+ * MTA accepted: an unquoted local part with misplaced dots ("a..b") is taken
+ * and canonicalised to its quoted form, and blanks around the brackets are
+ * ignored. Nothing else is repaired: control characters, bad UTF-8, bad
+ * quoting and over-long parts are refused with a reason.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "addr.h"
+#include "buf.h"
+#include "utf8.h"
+
+/* RFC 5322 atext, plus UTF-8 bytes (RFC 6531 atext = atext / UTF8-non-ascii). */
+static int is_atext(unsigned char c)
+{
+    if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return 1;
+    return c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
+}
+
+static int is_ldh(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* 1 if S[0..LEN) is a dot-atom: atext runs separated by single dots. */
+static int is_dot_atom(const char *s, size_t len)
+{
+    if (len == 0 || s[0] == '.' || s[len - 1] == '.')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '.' ? s[i + 1] == '.' : !is_atext((unsigned char) s[i]))
+            return 0;
+    }
+    return 1;
+}
+
+/* An address literal body (between the brackets): IPv4, IPv6:..., or tag:content. */
+static enum addr_status check_literal(const char *s, size_t len)
+{
+    char tmp[ADDR_DOMAIN_MAX + 1];
+    unsigned char bin[sizeof(struct in6_addr)];
+    size_t i;
+
+    if (len == 0 || len >= sizeof(tmp))
+        return len ? ADDR_ERR_DOMAIN_LONG : ADDR_ERR_DOMAIN;
+    memcpy(tmp, s, len);
+    tmp[len] = 0;
+    if (inet_pton(AF_INET, tmp, bin) == 1)
+        return ADDR_OK;
+    if (len > 5 && ascii_ncaseeq(tmp, "IPv6:", 5))         /* ABNF strings ignore case */
+        return inet_pton(AF_INET6, tmp + 5, bin) == 1 ? ADDR_OK : ADDR_ERR_DOMAIN;
+    for (i = 0; i < len && is_ldh((unsigned char) tmp[i]); i++)
+        ;
+    if (i == 0 || i == len || tmp[i] != ':' || tmp[0] == '-' || tmp[i - 1] == '-' || i + 1 == len)
+        return ADDR_ERR_DOMAIN;
+    for (i++; i < len; i++) {
+        unsigned char c = (unsigned char) tmp[i];
+
+        if (c < 33 || c > 126 || c == '[' || c == ']' || c == '\\')
+            return ADDR_ERR_DOMAIN;
+    }
+    return ADDR_OK;
+}
+
+/* A domain: LDH (or UTF-8) labels of 1..63 octets, or [address-literal]. */
+static enum addr_status check_domain(const char *s, size_t len)
+{
+    size_t start = 0;
+
+    if (len == 0)
+        return ADDR_ERR_EMPTY_DOMAIN;
+    if (len > ADDR_DOMAIN_MAX)
+        return ADDR_ERR_DOMAIN_LONG;
+    if (s[0] == '[')
+        return s[len - 1] == ']' ? check_literal(s + 1, len - 2) : ADDR_ERR_DOMAIN;
+    for (size_t i = 0; i <= len; i++) {
+        unsigned char c = i < len ? (unsigned char) s[i] : '.';
+
+        if (c == '.') {
+            if (i == start || s[start] == '-' || s[i - 1] == '-')
+                return ADDR_ERR_DOMAIN;
+            if (i - start > 63)
+                return ADDR_ERR_DOMAIN_LONG;
+            start = i + 1;
+        } else if (!is_ldh(c) && c < 0x80) {
+            return ADDR_ERR_DOMAIN;
+        }
+    }
+    return ADDR_OK;
+}
+
+/* 1 if one of the octets in SET occurs in S..END. */
+static int strpbrk_n(const char *s, const char *end, const char *set)
+{
+    for (; s < end; s++) {
+        if (*s && strchr(set, *s) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+/* Skip an RFC 5321 source route "@a,@b:" at *P; the route is discarded. */
+static enum addr_status skip_route(const char **p, const char *end)
+{
+    const char *s = *p;
+
+    for (;;) {
+        const char *d;
+
+        if (s >= end || *s != '@')
+            return ADDR_ERR_ROUTE;
+        for (d = ++s; s < end && *s != ',' && *s != ':'; s++)
+            ;
+        if (s >= end || check_domain(d, (size_t) (s - d)) != ADDR_OK)
+            return ADDR_ERR_ROUTE;
+        if (*s++ == ':')
+            break;
+    }
+    *p = s;
+    return ADDR_OK;
+}
+
+/* The local part at *P up to '@' or END, unquoted into OUT. */
+static enum addr_status take_local(const char **p, const char *end, buf_t *out)
+{
+    const char *s = *p;
+
+    if (s < end && *s == '"') {
+        for (s++;; s++) {
+            if (s >= end)
+                return ADDR_ERR_SYNTAX;
+            if (*s == '"')
+                break;
+            if (*s == '\\' && ++s >= end)
+                return ADDR_ERR_SYNTAX;
+            buf_putc(out, *s);
+        }
+        s++;
+        if (s < end && *s != '@')
+            return ADDR_ERR_SYNTAX;
+    } else {
+        for (; s < end && *s != '@'; s++) {
+            if (*s != '.' && !is_atext((unsigned char) *s))
+                return ADDR_ERR_SYNTAX;
+            buf_putc(out, *s);
+        }
+    }
+    *p = s;
+    return out->len ? ADDR_OK : ADDR_ERR_EMPTY_LOCAL;
+}
+
+/* The canonical text of an unquoted local part: as is when it is a dot-atom. */
+static void canon_local(const buf_t *raw, buf_t *out)
+{
+    if (is_dot_atom(raw->data, raw->len)) {
+        buf_append(out, raw->data, raw->len);
+        return;
+    }
+    buf_putc(out, '"');
+    for (size_t i = 0; i < raw->len; i++) {
+        if (raw->data[i] == '"' || raw->data[i] == '\\')
+            buf_putc(out, '\\');
+        buf_putc(out, raw->data[i]);
+    }
+    buf_putc(out, '"');
+}
+
+/* Every octet: no controls, and UTF-8 well formed. */
+static enum addr_status check_octets(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char) s[i];
+
+        if (c < 0x20 || c == 0x7f || (c == 0xC2 && i + 1 < len && (unsigned char) s[i + 1] < 0xA0))
+            return ADDR_ERR_CONTROL;            /* C0, DEL, and C1 (U+0080..U+009F) */
+    }
+    return utf8_valid(s, len) ? ADDR_OK : ADDR_ERR_8BIT;
+}
+
+/* Strip blanks and the optional angle brackets around the address. */
+static enum addr_status unwrap(const char **sp, const char **ep)
+{
+    const char *s = *sp, *e = *ep;
+
+    while (s < e && s[0] == ' ')
+        s++;
+    while (e > s && e[-1] == ' ')
+        e--;
+    if (s < e && *s == '<') {
+        if (e - s < 2 || e[-1] != '>')
+            return ADDR_ERR_SYNTAX;
+        s++, e--;
+    }
+    *sp = s;
+    *ep = e;
+    return ADDR_OK;
+}
+
+static enum addr_status fill(struct addr *a, const buf_t *local, const char *dom, size_t dlen)
+{
+    if (local->len > ADDR_LOCAL_MAX)
+        return ADDR_ERR_LOCAL_LONG;
+    if (local->len + 1 + dlen > ADDR_MAX)
+        return ADDR_ERR_TOO_LONG;
+    memcpy(a->local, local->data, local->len);
+    memcpy(a->domain, dom, dlen);
+    for (size_t i = 0; i < dlen; i++)
+        a->domain[i] = (char) ascii_lower((unsigned char) a->domain[i]);
+    memcpy(a->addr, local->data, local->len);
+    if (dlen) {
+        a->addr[local->len] = '@';
+        memcpy(a->addr + local->len + 1, a->domain, dlen);
+    }
+    for (size_t i = 0; a->addr[i]; i++)
+        a->key[i] = (char) ascii_lower((unsigned char) a->addr[i]);
+    return ADDR_OK;
+}
+
+static enum addr_status parse(const char *s, const char *end, unsigned flags, struct addr *a,
+                              buf_t *raw, buf_t *canon)
+{
+    enum addr_status st;
+
+    if ((st = check_octets(s, (size_t) (end - s))) != ADDR_OK || (st = unwrap(&s, &end)) != ADDR_OK)
+        return st;
+    if (s == end) {
+        a->null = 1;
+        return (flags & ADDR_NULL_OK) ? ADDR_OK : ADDR_ERR_EMPTY;
+    }
+    if (*s == '@' && strpbrk_n(s, end, ",:") && (st = skip_route(&s, end)) != ADDR_OK)
+        return st;
+    if ((st = take_local(&s, end, raw)) != ADDR_OK)
+        return st;
+    canon_local(raw, canon);
+    if (s == end) {
+        if (!(flags & ADDR_LOCAL_OK))
+            return ADDR_ERR_NO_DOMAIN;
+        return fill(a, canon, "", 0);
+    }
+    s++;                                /* the '@' */
+    if ((st = check_domain(s, (size_t) (end - s))) != ADDR_OK)
+        return st;
+    return fill(a, canon, s, (size_t) (end - s));
+}
+
+enum addr_status addr_parse(const char *s, size_t len, unsigned flags, struct addr *a)
+{
+    buf_t raw = BUF_INIT, canon = BUF_INIT;
+    enum addr_status st;
+
+    memset(a, 0, sizeof(*a));
+    if (len > 4 * ADDR_MAX)                     /* no need to look at megabytes */
+        st = ADDR_ERR_TOO_LONG;
+    else
+        st = parse(s, s + len, flags, a, &raw, &canon);
+    buf_free(&raw);
+    buf_free(&canon);
+    if (st != ADDR_OK)
+        memset(a, 0, sizeof(*a));
+    return st;
+}
+
+const char *addr_strerror(enum addr_status st)
+{
+    switch (st) {
+    case ADDR_OK: return "valid address";
+    case ADDR_ERR_EMPTY: return "empty address";
+    case ADDR_ERR_CONTROL: return "control character (NUL, CR, LF, ...) in address";
+    case ADDR_ERR_SYNTAX: return "malformed address";
+    case ADDR_ERR_8BIT: return "8-bit octets that are not UTF-8 in address";
+    case ADDR_ERR_ROUTE: return "malformed source route";
+    case ADDR_ERR_NO_DOMAIN: return "address has no domain";
+    case ADDR_ERR_EMPTY_LOCAL: return "empty local part";
+    case ADDR_ERR_EMPTY_DOMAIN: return "empty domain";
+    case ADDR_ERR_DOMAIN: return "malformed domain";
+    case ADDR_ERR_LOCAL_LONG: return "local part longer than 64 octets";
+    case ADDR_ERR_DOMAIN_LONG: return "domain longer than 255 octets or label longer than 63";
+    case ADDR_ERR_TOO_LONG: return "address longer than 320 octets";
+    }
+    return "unknown address error";
+}

@@ -1,0 +1,165 @@
+/* t_addr.c - unit tests for maps/addr.c: RFC 5321 envelope addresses as MTAs pass them. */
+#include <string.h>
+
+#include "addr.h"
+#include "tap.h"
+
+/* Parse S (strlen) with FLAGS; check status, and on ADDR_OK the canonical address and key. */
+static void good(const char *s, unsigned flags, const char *want_addr, const char *want_key)
+{
+    struct addr a;
+    enum addr_status st = addr_parse(s, strlen(s), flags, &a);
+
+    is_int(st, ADDR_OK, "'%s' parses (%s)", s, addr_strerror(st));
+    is_str(a.addr, want_addr, "'%s' canonical address", s);
+    is_str(a.key, want_key, "'%s' lookup key", s);
+}
+
+static void bad(const char *s, size_t len, unsigned flags, enum addr_status want, const char *what)
+{
+    struct addr a;
+    enum addr_status st = addr_parse(s, len, flags, &a);
+
+    is_int(st, want, "%s refused: %s", what, addr_strerror(st));
+    ok(a.addr[0] == 0 && a.key[0] == 0 && a.local[0] == 0, "%s leaves nothing behind", what);
+}
+
+static void test_plain(void)
+{
+    struct addr a;
+
+    good("<john.smith@Sales.Example.COM>", 0, "john.smith@sales.example.com", "john.smith@sales.example.com");
+    good("John.Smith@EXAMPLE.com", 0, "John.Smith@example.com", "john.smith@example.com");
+    good("  <a@b.c>  ", 0, "a@b.c", "a@b.c");
+    good("<x!#$%&'*+-/=?^_`{|}~@example.org>", 0, "x!#$%&'*+-/=?^_`{|}~@example.org",
+         "x!#$%&'*+-/=?^_`{|}~@example.org");
+    addr_parse("<Jo@Ex.Org>", 11, 0, &a);
+    is_str(a.local, "Jo", "local part keeps its case");
+    is_str(a.domain, "ex.org", "domain lowercased");
+    ok(!a.null, "not the null sender");
+}
+
+static void test_quoted_and_routes(void)
+{
+    struct addr a;
+
+    good("<\"john.smith\"@example.com>", 0, "john.smith@example.com", "john.smith@example.com");
+    good("<\"john smith\"@example.com>", 0, "\"john smith\"@example.com", "\"john smith\"@example.com");
+    good("<\"a\\\"b\"@example.com>", 0, "\"a\\\"b\"@example.com", "\"a\\\"b\"@example.com");
+    good("<\"a\\b\"@example.com>", 0, "ab@example.com", "ab@example.com");
+    good("<\"a@b\"@example.com>", 0, "\"a@b\"@example.com", "\"a@b\"@example.com");
+    good("<a..b@example.com>", 0, "\"a..b\"@example.com", "\"a..b\"@example.com");
+    good("<.a@example.com>", 0, "\".a\"@example.com", "\".a\"@example.com");
+    good("<@relay.example,@hub.example:user@Example.com>", 0, "user@example.com", "user@example.com");
+    good("<@relay.example:user@example.com>", 0, "user@example.com", "user@example.com");
+    bad("<@relay..example:user@example.com>", 34, 0, ADDR_ERR_ROUTE, "route with an empty label");
+    bad("<@relay.example,user@example.com>", 33, 0, ADDR_ERR_ROUTE, "route without colon");
+    bad("<\"abc@example.com>", 18, 0, ADDR_ERR_SYNTAX, "unterminated quote");
+    bad("<\"abc\"x@example.com>", 20, 0, ADDR_ERR_SYNTAX, "text after the quoted local part");
+    bad("<\"\"@example.com>", 16, 0, ADDR_ERR_EMPTY_LOCAL, "empty quoted local part");
+    addr_parse("<\"a b\"@x.org>", 13, 0, &a);
+    is_str(a.local, "\"a b\"", "a local part needing quotes stays quoted");
+}
+
+static void test_null_and_local(void)
+{
+    struct addr a;
+
+    is_int(addr_parse("<>", 2, ADDR_NULL_OK, &a), ADDR_OK, "null sender accepted for MAIL");
+    ok(a.null && a.addr[0] == 0 && a.key[0] == 0, "null sender is flagged, empty address");
+    is_int(addr_parse(" <> ", 4, ADDR_NULL_OK, &a), ADDR_OK, "null sender with blanks");
+    is_int(addr_parse("", 0, ADDR_NULL_OK, &a), ADDR_OK, "empty argument is the null sender");
+    bad("<>", 2, 0, ADDR_ERR_EMPTY, "null sender as a recipient");
+    bad("<postmaster>", 12, 0, ADDR_ERR_NO_DOMAIN, "bare local name");
+    is_int(addr_parse("<Postmaster>", 12, ADDR_LOCAL_OK, &a), ADDR_OK, "bare local name when allowed");
+    is_str(a.key, "postmaster", "bare local name key");
+    ok(a.domain[0] == 0, "bare local name has no domain");
+    bad("<user@>", 7, 0, ADDR_ERR_EMPTY_DOMAIN, "empty domain");
+    bad("<user@>", 7, ADDR_LOCAL_OK, ADDR_ERR_EMPTY_DOMAIN, "empty domain even with local names allowed");
+    bad("<@example.com>", 14, 0, ADDR_ERR_EMPTY_LOCAL, "empty local part");
+}
+
+static void test_domains(void)
+{
+    good("<a@[192.0.2.1]>", 0, "a@[192.0.2.1]", "a@[192.0.2.1]");
+    good("<a@[IPv6:2001:db8::1]>", 0, "a@[ipv6:2001:db8::1]", "a@[ipv6:2001:db8::1]");
+    good("<a@x-y.example>", 0, "a@x-y.example", "a@x-y.example");
+    bad("<a@[192.0.2.256]>", 17, 0, ADDR_ERR_DOMAIN, "bad IPv4 literal");
+    bad("<a@[IPv6:zz::1]>", 16, 0, ADDR_ERR_DOMAIN, "bad IPv6 literal");
+    bad("<a@[192.0.2.1>", 14, 0, ADDR_ERR_DOMAIN, "unclosed literal");
+    bad("<a@-x.example>", 14, 0, ADDR_ERR_DOMAIN, "label starting with a hyphen");
+    bad("<a@x-.example>", 14, 0, ADDR_ERR_DOMAIN, "label ending with a hyphen");
+    bad("<a@x..example>", 14, 0, ADDR_ERR_DOMAIN, "empty label");
+    bad("<a@example.com.>", 16, 0, ADDR_ERR_DOMAIN, "trailing dot");
+    bad("<a@ex_ample.com>", 16, 0, ADDR_ERR_DOMAIN, "underscore in a host name");
+    bad("<a@b@example.com>", 17, 0, ADDR_ERR_DOMAIN, "two @");
+    bad("<a b@example.com>", 17, 0, ADDR_ERR_SYNTAX, "blank in an unquoted local part");
+    bad("<a@example.com", 14, 0, ADDR_ERR_SYNTAX, "missing >");
+    bad("<a(c)@example.com>", 18, 0, ADDR_ERR_SYNTAX, "comment in an envelope address");
+}
+
+static void test_injection(void)
+{
+    bad("<a@example.com>\r\nRCPT TO:<b@evil>", 33, 0, ADDR_ERR_CONTROL, "CRLF smuggling");
+    bad("<a\n@example.com>", 16, 0, ADDR_ERR_CONTROL, "LF in local part");
+    bad("<a@exa\rmple.com>", 16, 0, ADDR_ERR_CONTROL, "CR in domain");
+    bad("<a@example.com\0.evil>", 21, 0, ADDR_ERR_CONTROL, "NUL byte");
+    bad("<\"a\tb\"@example.com>", 19, 0, ADDR_ERR_CONTROL, "TAB in a quoted local part");
+    bad("<\"a\\\nb\"@example.com>", 20, 0, ADDR_ERR_CONTROL, "quoted-pair of LF");
+    bad("<a\x7f@example.com>", 16, 0, ADDR_ERR_CONTROL, "DEL");
+    /* '/' is atext: such a local part is legal, and only ever a key, never a path */
+    good("<../../etc@example.com>", 0, "\"../../etc\"@example.com", "\"../../etc\"@example.com");
+    bad("<a@example.com/../x>", 20, 0, ADDR_ERR_DOMAIN, "slash in a domain");
+}
+
+static void test_8bit(void)
+{
+    good("<J\xc3\xbcrgen@B\xc3\xbc" "cher.example>", 0, "J\xc3\xbcrgen@b\xc3\xbc" "cher.example",
+         "j\xc3\xbcrgen@b\xc3\xbc" "cher.example");
+    bad("<j\xfcrgen@example.com>", 20, 0, ADDR_ERR_8BIT, "Latin-1 octet");
+    bad("<a\xc0\xaf@example.com>", 17, 0, ADDR_ERR_8BIT, "overlong UTF-8 slash");
+    bad("<a\xed\xa0\x80@example.com>", 18, 0, ADDR_ERR_8BIT, "UTF-8 surrogate");
+    bad("<a\xc2\x85@example.com>", 17, 0, ADDR_ERR_CONTROL, "C1 control NEL");
+}
+
+static void test_lengths(void)
+{
+    char buf[2048], label[64];
+    struct addr a;
+    int n;
+
+    n = snprintf(buf, sizeof(buf), "%064d@example.com", 0);
+    is_int(addr_parse(buf, (size_t) n, 0, &a), ADDR_OK, "64-octet local part");
+    n = snprintf(buf, sizeof(buf), "%065d@example.com", 0);
+    bad(buf, (size_t) n, 0, ADDR_ERR_LOCAL_LONG, "65-octet local part");
+    n = snprintf(buf, sizeof(buf), "\"%062d\"@x.org", 0);
+    is_int(addr_parse(buf, (size_t) n, 0, &a), ADDR_OK, "quoted local part of 64 with its quotes");
+    n = snprintf(buf, sizeof(buf), "\"%062d \"@x.org", 0);
+    bad(buf, (size_t) n, 0, ADDR_ERR_LOCAL_LONG, "quoted local part of 65 with its quotes");
+    memset(label, 'a', 63);
+    label[63] = 0;
+    /* 4 labels of 63 + 3 dots = 255 */
+    n = snprintf(buf, sizeof(buf), "%064d@%s.%s.%s.%s", 0, label, label, label, label);
+    is_int(addr_parse(buf, (size_t) n, 0, &a), ADDR_OK, "64 + 255 octets: the longest address");
+    is_int(strlen(a.key), 320, "320-octet key kept whole");
+    n = snprintf(buf, sizeof(buf), "a@%s.%s.%s.%.62s.a", label, label, label, label);
+    bad(buf, (size_t) n, 0, ADDR_ERR_DOMAIN_LONG, "256-octet domain");
+    n = snprintf(buf, sizeof(buf), "a@%s%s", label, "a.com");
+    bad(buf, (size_t) n, 0, ADDR_ERR_DOMAIN_LONG, "64-octet label");
+    memset(buf, 'a', sizeof(buf) - 1);
+    buf[sizeof(buf) - 1] = 0;
+    bad(buf, strlen(buf), 0, ADDR_ERR_TOO_LONG, "2 KB of input");
+}
+
+int main(void)
+{
+    test_plain();
+    test_quoted_and_routes();
+    test_null_and_local();
+    test_domains();
+    test_injection();
+    test_8bit();
+    test_lengths();
+    is_str(addr_strerror(ADDR_ERR_LOCAL_LONG), "local part longer than 64 octets", "reason text");
+    return done_testing();
+}
