@@ -1,0 +1,278 @@
+/* mapops.c - compile, update, query and dump one map (mapops.h).
+ *
+ * The text map is read once and streamed into the CDB writer; duplicate
+ * keys are found by the writer (cdbwrite.c), so memory stays near 8 bytes a
+ * key whatever the map's size. The compiled file replaces the old one only
+ * when the whole text was good.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "mapops.h"
+#include "maptext.h"
+#include "mem.h"
+
+/* MAP -> the compiled file's path (caller frees). */
+static char *cdb_path(const char *map)
+{
+    size_t n;
+    buf_t p = BUF_INIT;
+
+    if (strncmp(map, "cdb:", 4) == 0)
+        map += 4;
+    n = strlen(map);
+    buf_puts(&p, map);
+    if (n < 4 || strcmp(map + n - 4, ".cdb") != 0)
+        buf_puts(&p, ".cdb");
+    return buf_steal(&p);
+}
+
+static int status_of_errno(int err)
+{
+    return cdb_errno_temporary(err) ? 75 : 1;
+}
+
+/* Put the records of M into W; duplicates per O. Returns -1 on a write error. */
+static int put_records(struct maptext *m, struct cdbw *w, const struct mapopts *o, const char *out)
+{
+    struct maprec r;
+    int n, rc;
+
+    while ((n = maptext_next(m, &r)) > 0) {
+        if ((rc = cdbw_put(w, r.key, r.klen, r.value, r.vlen, o->dup)) < 0) {
+            msg_error("%s: write error: %m", out);
+            return -1;
+        }
+        if (rc == 1 && o->dup == CDBW_DUP_ERROR)
+            maptext_error(m, r.line, "duplicate key (%s): use -r to keep the last or -w the first", r.key);
+    }
+    if (n < 0) {
+        msg_error("%s: read error: %m", maptext_name(m));
+        return -1;
+    }
+    return 0;
+}
+
+/* -n still finds duplicates, so it writes a scratch file it throws away. */
+static const char *scratch_path(void)
+{
+    static char path[1024];
+    const char *tmp = getenv("TMPDIR");
+
+    snprintf(path, sizeof(path), "%s/pogate-map-check.cdb", tmp && *tmp ? tmp : "/tmp");
+    return path;
+}
+
+/* Finish W after reading M: commit when all was good (and not -n). */
+static int finish(struct maptext *m, struct cdbw *w, int failed, const char *out, int dry_run)
+{
+    int errors = maptext_errors(m);
+
+    if (failed || errors || dry_run) {
+        if (w)
+            cdbw_abort(w);
+        if (errors)
+            msg_error("%s: %d error%s, %s not written", maptext_name(m), errors, errors == 1 ? "" : "s", out);
+        return failed ? 75 : errors ? 1 : 0;
+    }
+    if (w && cdbw_commit(w) < 0) {
+        msg_error("%s: cannot write: %m", out);
+        return 75;
+    }
+    return 0;
+}
+
+int mapops_compile(const char *map, const struct mapopts *o)
+{
+    char *out = cdb_path(map);
+    struct maptext *m;
+    struct cdbw *w = NULL;
+    int rc, failed;
+
+    if ((m = maptext_open(map, o->fold ? 0 : MAPTEXT_NO_FOLD)) == NULL) {
+        msg_error("%s: cannot open: %m", map);
+        rc = errno == ENOENT ? 1 : status_of_errno(errno);
+        free(out);
+        return rc;
+    }
+    if ((w = cdbw_begin(o->dry_run ? scratch_path() : out)) == NULL) {
+        msg_error("%s: cannot create: %m", out);
+        maptext_close(m);
+        free(out);
+        return 75;
+    }
+    failed = put_records(m, w, o, out) < 0;
+    rc = finish(m, w, failed, out, o->dry_run);
+    maptext_close(m);
+    free(out);
+    return rc;
+}
+
+/* Copy the live records of the existing compiled map into W. */
+static int copy_existing(const char *path, struct cdbw *w)
+{
+    const char *why = NULL, *k, *v, *lv;
+    size_t pos = 0, kl, vl, lvl;
+    struct cdbr *r = cdbr_open(path, &why);
+    int n = 0;
+
+    if (r == NULL) {
+        if (errno == ENOENT)
+            return 0;
+        msg_error("%s: %s", path, why ? why : strerror(errno));
+        return why ? 1 : status_of_errno(errno);
+    }
+    while ((n = cdbr_next(r, &pos, &k, &kl, &v, &vl)) > 0) {
+        if (cdbr_find(r, k, kl, &lv, &lvl) != 1 || lv != v)
+            continue;           /* replaced by a later record */
+        if (cdbw_put(w, k, kl, v, vl, CDBW_DUP_IGNORE) < 0)
+            break;
+    }
+    cdbr_close(r);
+    if (n != 0) {
+        msg_error("%s: %s", path, n < 0 ? "corrupt map" : strerror(errno));
+        return n < 0 ? 1 : 75;
+    }
+    return 0;
+}
+
+int mapops_update(const char *map, FILE *in, const struct mapopts *o)
+{
+    char *out = cdb_path(map);
+    struct maptext *m;
+    struct cdbw *w;
+    int rc, failed;
+
+    if ((w = cdbw_begin(out)) == NULL) {
+        msg_error("%s: cannot create: %m", out);
+        free(out);
+        return 75;
+    }
+    if ((rc = copy_existing(out, w)) != 0) {
+        cdbw_abort(w);
+        free(out);
+        return rc;
+    }
+    m = maptext_stream(in, "-", o->fold ? 0 : MAPTEXT_NO_FOLD);
+    failed = put_records(m, w, o, out) < 0;
+    rc = finish(m, w, failed, out, o->dry_run);
+    maptext_close(m);
+    free(out);
+    return rc;
+}
+
+static struct cdbr *open_compiled(const char *map, int *rc)
+{
+    char *path = cdb_path(map);
+    const char *why = NULL;
+    struct cdbr *r = cdbr_open(path, &why);
+
+    if (r == NULL) {
+        msg_error("%s: %s", path, why ? why : strerror(errno));
+        *rc = why || errno == ENOENT ? 1 : status_of_errno(errno);
+    }
+    free(path);
+    return r;
+}
+
+static int query_one(struct cdbr *r, const char *key, const struct mapopts *o, FILE *out, int tab)
+{
+    char *k = xstrdup(key);
+    const char *v;
+    size_t vl;
+    int n;
+
+    if (o->fold)
+        str_lower(k);
+    n = cdbr_find(r, k, strlen(k), &v, &vl);
+    if (n > 0) {
+        if (tab)
+            fprintf(out, "%s\t", key);
+        fwrite(v, 1, vl, out);
+        fputc('\n', out);
+    }
+    free(k);
+    return n;
+}
+
+int mapops_query(const char *map, const char *key, const struct mapopts *o, FILE *out)
+{
+    int rc = 0, n;
+    struct cdbr *r = open_compiled(map, &rc);
+
+    if (r == NULL)
+        return rc;
+    n = query_one(r, key, o, out, 0);
+    cdbr_close(r);
+    if (n < 0)
+        msg_error("%s: corrupt map", map);
+    return n > 0 ? 0 : 1;
+}
+
+int mapops_query_stream(const char *map, FILE *in, const struct mapopts *o, FILE *out)
+{
+    int rc = 0, n, found = 0;
+    struct cdbr *r = open_compiled(map, &rc);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+
+    if (r == NULL)
+        return rc;
+    while ((len = getline(&line, &cap, in)) > 0) {
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = 0;
+        if ((n = query_one(r, line, o, out, 1)) < 0) {
+            msg_error("%s: corrupt map", map);
+            break;
+        }
+        found += n;
+        fflush(out);
+    }
+    free(line);
+    cdbr_close(r);
+    return found ? 0 : 1;
+}
+
+static void print_escaped(FILE *out, const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char) s[i];
+
+        if (c < 0x20 || c == 0x7f || c == '\\')
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
+    }
+}
+
+int mapops_dump(const char *map, FILE *out)
+{
+    int rc = 0, n;
+    struct cdbr *r = open_compiled(map, &rc);
+    const char *k, *v, *lv;
+    size_t pos = 0, kl, vl, lvl;
+
+    if (r == NULL)
+        return rc;
+    while ((n = cdbr_next(r, &pos, &k, &kl, &v, &vl)) > 0) {
+        if (cdbr_find(r, k, kl, &lv, &lvl) != 1 || lv != v)
+            continue;           /* an older value that -r replaced */
+        print_escaped(out, k, kl);
+        fputc('\t', out);
+        print_escaped(out, v, vl);
+        fputc('\n', out);
+    }
+    cdbr_close(r);
+    if (n < 0) {
+        msg_error("%s: corrupt map", map);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,103 @@
+/* podir_build.h - compile a config directory's maps into index.cdb and the MTA maps.
+ *
+ * podir_build() reads CONFDIR/postoffices, mailboxes, aliases and access,
+ * checks each record and the maps against each other (every error reported as
+ * "FILE:LINE: what is wrong (value)"), and only when all is well writes, each
+ * atomically: NAME.cdb for each text map, relay_domains.cdb and transport.cdb
+ * for Postfix's cdb: type, sendmail/relay-domains and sendmail/mailertable
+ * for makemap, and last CONFDIR/index.cdb, the one file podir.h reads.
+ *
+ * The model below is shared by the loader (podir_build.c, podir_load.c) and the
+ * writer (podir_index.c); programs use only podir_build().
+ */
+#ifndef POGATE_PODIR_BUILD_H
+#define POGATE_PODIR_BUILD_H
+
+#include "cidr.h"
+#include "podir.h"
+
+#define PODIR_INDEX_VERSION "pogate-index 1"
+
+struct podir_build_opts {
+    const char *confdir;
+    const char *transport;      /* pogate.conf mta_transport, e.g. "pogate:" */
+    int dry_run;                /* -n: check only, write nothing */
+    int fold;                   /* lowercase keys (always, for these maps) */
+};
+
+/* 0: all written (or checked, with dry_run); 1: bad input, errors reported;
+ * 75: temporary trouble (cannot read or write), reported. */
+int podir_build(const struct podir_build_opts *o);
+
+/* ---- the in-memory model (private to the builder) ---- */
+
+struct bpo {
+    char *name, *domain, *internal, *postmaster, *via;
+    char **aliases;             /* alias domains */
+    int naliases;
+    enum po_store store;
+    long long maxsize, quota;
+    int outbound, autoreply, paused;
+    int line;
+    char *key, *value;          /* the raw record, for postoffices.cdb */
+};
+
+struct bmbx {
+    char *po, *name, *address, *display;
+    long long quota;
+    int outbound;
+    int line;
+    char *key, *value;
+};
+
+struct balias {
+    char *address;              /* "user@domain" or "@domain" */
+    char *target;               /* "po/mbx" */
+    int line;
+};
+
+struct bacc {
+    struct cidr net;
+    char *key;                  /* canonical "ADDR/LEN" */
+    char *raw;                  /* as written */
+    char *value;                /* OK, REJECT, TRUST (uppercase) */
+    int line;
+};
+
+struct bdir {
+    const struct podir_build_opts *o;
+    char *path[4];              /* postoffices, mailboxes, aliases, access */
+    struct bpo *pos;
+    int npos;
+    struct bmbx *mbxs;
+    int nmbxs;
+    struct balias *aliases;
+    int naliases;
+    struct bacc *acc;
+    int nacc;
+    struct strmap *po_by_name, *mbx_by_key, *domain_po, *addr_owner;
+    int errors;
+    int temp;                   /* a temporary failure happened */
+    int present[4];             /* the text map exists */
+};
+
+enum { MAP_POSTOFFICES, MAP_MAILBOXES, MAP_ALIASES, MAP_ACCESS };
+
+/* Report "FILE:LINE: ..." for map WHICH and count the error. */
+void bdir_error(struct bdir *b, int which, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Read and check the four maps into b (podir_load.c). */
+void bdir_load(struct bdir *b);
+
+/* Cross-check the maps (podir_build.c). */
+void bdir_check(struct bdir *b);
+
+/* Write every output (podir_index.c): 0, or 75 with the reason logged. */
+int bdir_write(struct bdir *b);
+
+/* Checks shared by the loader. */
+int podir_domain_ok(const char *d);
+int podir_localpart_ok(const char *l, size_t len);
+
+#endif

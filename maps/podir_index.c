@@ -1,0 +1,298 @@
+/* podir_index.c - write what a checked directory compiles to.
+ *
+ * index.cdb is the one file the programs read (podir.c); its keys carry a
+ * one-letter prefix so that one CDB holds every index:
+ *   V:               format version ("pogate-index 1")
+ *   P:po             PO record: NUL-terminated fields, see podir.c
+ *   O:i              name of the i-th PO;  S:count, S:maxsize  totals
+ *   D:domain         PO name (public, alias and internal domains)
+ *   M:po/mbx         mailbox record: NUL-terminated fields, see podir.c
+ *   A:address        "po/mbx": inbound (public, internal, aliases, @domain
+ *                    catch-alls, postmaster@ every PO domain)
+ *   F:address        "po/mbx": outbound senders (public and internal addresses)
+ *   N:addr/len       access action;  X:4, X:6  prefix lengths in use, longest first
+ * Beside it, for the MTAs: relay_domains.cdb (public and alias domains ->
+ * "OK"), transport.cdb (every PO domain -> mta_transport), and for sendmail,
+ * which Debian builds without cdb, text files for makemap.
+ * Every file is written to a temporary name and renamed; index.cdb goes last.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cdbfile.h"
+#include "log.h"
+#include "mem.h"
+#include "podir_build.h"
+#include "strmap.h"
+
+enum { OUT_PO, OUT_MBX, OUT_ALIAS, OUT_ACCESS, OUT_RELAY, OUT_TRANSPORT, OUT_INDEX, OUT_N };
+
+static const char *const out_names[OUT_N] = {
+    "postoffices.cdb", "mailboxes.cdb", "aliases.cdb", "access.cdb",
+    "relay_domains.cdb", "transport.cdb", "index.cdb",
+};
+
+struct out {
+    struct cdbw *w[OUT_N];
+    char *path[OUT_N];
+    buf_t relay, mailertable;   /* sendmail text files */
+    int failed;
+};
+
+static void put(struct out *o, int i, const char *key, const void *val, size_t vlen)
+{
+    if (o->failed || o->w[i] == NULL)
+        return;
+    if (cdbw_put(o->w[i], key, strlen(key), val, vlen, CDBW_DUP_IGNORE) < 0) {
+        msg_error("%s: write error: %m", o->path[i]);
+        o->failed = 1;
+    }
+}
+
+static void put_str(struct out *o, int i, const char *key, const char *val)
+{
+    put(o, i, key, val, strlen(val));
+}
+
+static void field(buf_t *r, const char *s)
+{
+    buf_append(r, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+static void field_ll(buf_t *r, long long n)
+{
+    char num[32];
+
+    snprintf(num, sizeof(num), "%lld", n);
+    field(r, num);
+}
+
+/* A domain of P: into D:, transport, and (unless internal) relay_domains. */
+static void po_domain(struct out *o, const struct bpo *p, const char *d, int internal, const char *transport)
+{
+    buf_t k = BUF_INIT;
+
+    buf_printf(&k, "D:%s", d);
+    put_str(o, OUT_INDEX, k.data, p->name);
+    put_str(o, OUT_TRANSPORT, d, transport);
+    buf_printf(&o->mailertable, "%s\tpogate:%s\n", d, d);
+    if (!internal) {
+        put_str(o, OUT_RELAY, d, "OK");
+        buf_printf(&o->relay, "%s\n", d);
+    }
+    buf_free(&k);
+}
+
+static void write_po(struct bdir *b, struct out *o, const struct bpo *p, int i)
+{
+    buf_t r = BUF_INIT, k = BUF_INIT, rec = BUF_INIT;
+    int j;
+
+    for (j = 0; j < p->naliases; j++)
+        buf_printf(&r, "%s%s", j ? " " : "", p->aliases[j]);
+    buf_putc(&r, 0);
+    field(&rec, p->name), field(&rec, p->domain), field(&rec, r.data), field(&rec, p->internal);
+    field(&rec, p->store == PO_STORE_MAILBAG ? "mailbag" : "maildir");
+    field_ll(&rec, p->maxsize), field_ll(&rec, p->quota), field_ll(&rec, p->outbound);
+    field_ll(&rec, p->autoreply), field_ll(&rec, p->paused), field(&rec, p->postmaster), field(&rec, p->via);
+    buf_printf(&k, "P:%s", p->name);
+    put(o, OUT_INDEX, k.data, rec.data, rec.len);
+    buf_reset(&k);
+    buf_printf(&k, "O:%d", i);
+    put_str(o, OUT_INDEX, k.data, p->name);
+    put_str(o, OUT_PO, p->key, p->value);
+    po_domain(o, p, p->domain, 0, b->o->transport);
+    for (j = 0; j < p->naliases; j++)
+        po_domain(o, p, p->aliases[j], 0, b->o->transport);
+    if (p->internal)
+        po_domain(o, p, p->internal, 1, b->o->transport);
+    buf_free(&r), buf_free(&k), buf_free(&rec);
+}
+
+static void put_addr(struct out *o, const char *prefix, const char *address, const char *target)
+{
+    buf_t k = BUF_INIT;
+
+    buf_printf(&k, "%s%s", prefix, address);
+    put_str(o, OUT_INDEX, k.data, target);
+    buf_free(&k);
+}
+
+static void write_mbx(struct bdir *b, struct out *o, const struct bmbx *m)
+{
+    const struct bpo *p = strmap_get(b->po_by_name, m->po);
+    buf_t rec = BUF_INIT, k = BUF_INIT;
+
+    field(&rec, m->po), field(&rec, m->name), field(&rec, m->address), field(&rec, m->display);
+    field_ll(&rec, m->quota), field_ll(&rec, m->outbound);
+    buf_printf(&k, "M:%s", m->key);
+    put(o, OUT_INDEX, k.data, rec.data, rec.len);
+    put_str(o, OUT_MBX, m->key, m->value);
+    put_addr(o, "A:", m->address, m->key);
+    put_addr(o, "F:", m->address, m->key);
+    if (p->internal) {
+        buf_reset(&k);
+        buf_printf(&k, "%s@%s", m->name, p->internal);
+        put_addr(o, "A:", k.data, m->key);
+        put_addr(o, "F:", k.data, m->key);
+    }
+    buf_free(&rec), buf_free(&k);
+}
+
+/* postmaster@ every domain of P reaches P's postmaster unless mapped otherwise. */
+static void write_postmaster(struct bdir *b, struct out *o, const struct bpo *p)
+{
+    buf_t a = BUF_INIT, t = BUF_INIT;
+    int j;
+
+    buf_printf(&t, "%s/%s", p->name, p->postmaster);
+    for (j = -1; j <= p->naliases; j++) {
+        const char *d = j < 0 ? p->domain : j < p->naliases ? p->aliases[j] : p->internal;
+
+        if (d == NULL)
+            continue;
+        buf_reset(&a);
+        buf_printf(&a, "postmaster@%s", d);
+        if (strmap_get(b->addr_owner, a.data) == NULL)
+            put_addr(o, "A:", a.data, t.data);
+    }
+    buf_free(&a), buf_free(&t);
+}
+
+static void write_access(struct bdir *b, struct out *o)
+{
+    unsigned char used[2][129] = { { 0 } }, lens[129];
+    size_t n;
+    int i, f, len;
+
+    for (i = 0; i < b->nacc; i++) {
+        put_addr(o, "N:", b->acc[i].key, b->acc[i].value);
+        put_str(o, OUT_ACCESS, b->acc[i].raw, b->acc[i].value);
+        used[b->acc[i].net.family == 6][b->acc[i].net.len] = 1;
+    }
+    for (f = 0; f < 2; f++) {
+        for (n = 0, len = 128; len >= 0; len--)
+            if (used[f][len])
+                lens[n++] = (unsigned char) len;
+        if (n)
+            put(o, OUT_INDEX, f ? "X:6" : "X:4", lens, n);
+    }
+}
+
+static void write_all(struct bdir *b, struct out *o)
+{
+    long long max = 0;
+    char num[32];
+    int i, nolimit = 0;
+
+    put_str(o, OUT_INDEX, "V:", PODIR_INDEX_VERSION);
+    for (i = 0; i < b->npos; i++) {
+        write_po(b, o, &b->pos[i], i);
+        if (b->pos[i].maxsize == 0)
+            nolimit = 1;
+        else if (b->pos[i].maxsize > max)
+            max = b->pos[i].maxsize;
+    }
+    snprintf(num, sizeof(num), "%d", b->npos);
+    put_str(o, OUT_INDEX, "S:count", num);
+    snprintf(num, sizeof(num), "%lld", nolimit ? 0 : max);
+    put_str(o, OUT_INDEX, "S:maxsize", num);
+    for (i = 0; i < b->nmbxs; i++)
+        write_mbx(b, o, &b->mbxs[i]);
+    for (i = 0; i < b->naliases; i++) {
+        put_addr(o, "A:", b->aliases[i].address, b->aliases[i].target);
+        put_str(o, OUT_ALIAS, b->aliases[i].address, b->aliases[i].target);
+    }
+    for (i = 0; i < b->npos; i++)
+        write_postmaster(b, o, &b->pos[i]);
+    write_access(b, o);
+}
+
+/* Replace PATH with TEXT: temporary file, fsync, rename, fsync of the directory. */
+static int write_text(const char *path, const buf_t *text)
+{
+    buf_t tmp = BUF_INIT;
+    const char *slash = strrchr(path, '/');
+    int fd, rc = -1, saved;
+
+    buf_printf(&tmp, "%.*s.%s.XXXXXX", (int) (slash + 1 - path), path, slash + 1);
+    if ((fd = mkstemp(tmp.data)) >= 0) {
+        if ((text->len == 0 || write(fd, text->data, text->len) == (ssize_t) text->len)
+            && fchmod(fd, 0644) == 0 && fsync(fd) == 0) {
+            rc = close(fd) == 0 ? rename(tmp.data, path) : -1;
+        } else {
+            saved = errno ? errno : EIO;
+            close(fd);
+            errno = saved;
+        }
+        if (rc < 0)
+            saved = errno, unlink(tmp.data), errno = saved;
+    }
+    if (rc == 0)
+        rc = cdbw_sync_dir(path);
+    buf_free(&tmp);
+    return rc;
+}
+
+static int write_sendmail(struct bdir *b, struct out *o)
+{
+    buf_t dir = BUF_INIT, p = BUF_INIT;
+    int rc = 0;
+
+    buf_printf(&dir, "%s/sendmail", b->o->confdir);
+    if (mkdir(dir.data, 0755) < 0 && errno != EEXIST)
+        rc = -1;
+    buf_printf(&p, "%s/relay-domains", dir.data);
+    if (rc == 0 && write_text(p.data, &o->relay) < 0)
+        rc = -1;
+    buf_reset(&p);
+    buf_printf(&p, "%s/mailertable", dir.data);
+    if (rc == 0 && write_text(p.data, &o->mailertable) < 0)
+        rc = -1;
+    if (rc < 0)
+        msg_error("%s: cannot write: %m", p.len ? p.data : dir.data);
+    buf_free(&dir), buf_free(&p);
+    return rc;
+}
+
+int bdir_write(struct bdir *b)
+{
+    static const int source[OUT_N] = { MAP_POSTOFFICES, MAP_MAILBOXES, MAP_ALIASES, MAP_ACCESS, -1, -1, -1 };
+    struct out o = { 0 };
+    int i, rc = 0;
+
+    for (i = 0; i < OUT_N; i++) {
+        buf_t p = BUF_INIT;
+
+        buf_printf(&p, "%s/%s", b->o->confdir, out_names[i]);
+        o.path[i] = buf_steal(&p);
+        if (source[i] >= 0 && !b->present[source[i]])
+            continue;
+        if (!o.failed && (o.w[i] = cdbw_begin(o.path[i])) == NULL) {
+            msg_error("%s: cannot create: %m", o.path[i]);
+            o.failed = 1;
+        }
+    }
+    if (!o.failed)
+        write_all(b, &o);
+    if (!o.failed && write_sendmail(b, &o) < 0)
+        o.failed = 1;
+    for (i = 0; i < OUT_N; i++) {
+        if (o.w[i] && o.failed)
+            cdbw_abort(o.w[i]);
+        else if (o.w[i] && cdbw_commit(o.w[i]) < 0) {
+            msg_error("%s: cannot write: %m", o.path[i]);
+            o.failed = 1;
+        }
+        free(o.path[i]);
+    }
+    if (o.failed)
+        rc = 75;
+    buf_free(&o.relay), buf_free(&o.mailertable);
+    return rc;
+}

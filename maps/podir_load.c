@@ -1,0 +1,295 @@
+/* podir_load.c - read the four text maps of a config directory into memory.
+ *
+ * Each record is checked on its own here (names safe as paths, attributes
+ * known and well-formed, sizes, domains, addresses, networks); what needs
+ * several maps at once (domain clashes, dangling aliases) is podir_build.c's.
+ * postoffices and mailboxes must exist; aliases and access may be absent.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "log.h"
+#include "maptext.h"
+#include "mem.h"
+#include "podir_build.h"
+
+#define MAX_ATTRS 32
+
+static const char *const map_names[4] = { "postoffices", "mailboxes", "aliases", "access" };
+
+static int yesno(struct bdir *b, int which, int line, const char *name, const char *v, int *out)
+{
+    if (strcmp(v, "yes") == 0 || strcmp(v, "YES") == 0)
+        *out = 1;
+    else if (strcmp(v, "no") == 0 || strcmp(v, "NO") == 0)
+        *out = 0;
+    else {
+        bdir_error(b, which, line, "%s must be yes or no (%s)", name, v);
+        return -1;
+    }
+    return 0;
+}
+
+static int size_attr(struct bdir *b, int which, int line, const char *name, const char *v, long long *out)
+{
+    if (conf_parse_size(v, out) < 0 || *out < 0) {
+        bdir_error(b, which, line, "%s is not a size such as 10M or 2G (%s)", name, v);
+        return -1;
+    }
+    return 0;
+}
+
+static char *domain_attr(struct bdir *b, int which, int line, const char *name, const char *v)
+{
+    char *d = xstrdup(v);
+
+    str_lower(d);
+    if (!podir_domain_ok(d)) {
+        bdir_error(b, which, line, "%s is not a valid domain name (%s)", name, v);
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* alias_domains=a.example,b.example (commas and/or spaces). */
+static void alias_domains(struct bdir *b, int line, struct bpo *p, const char *v)
+{
+    char *copy = xstrdup(v), *s, *save = NULL, *d;
+
+    for (s = strtok_r(copy, ", \t", &save); s; s = strtok_r(NULL, ", \t", &save)) {
+        if ((d = domain_attr(b, MAP_POSTOFFICES, line, "alias_domains", s)) == NULL)
+            continue;
+        p->aliases = xrealloc(p->aliases, (size_t) (p->naliases + 1) * sizeof(char *));
+        p->aliases[p->naliases++] = d;
+    }
+    free(copy);
+}
+
+static char *name_attr(struct bdir *b, int which, int line, const char *what, const char *v)
+{
+    char *n = xstrdup(v);
+
+    str_lower(n);
+    if (!podir_name_ok(n)) {
+        bdir_error(b, which, line, "%s is not a safe name: letters, digits, '.', '_', '-', "
+                   "at most %d, not starting with '.' (%s)", what, PODIR_NAME_MAX, v);
+        free(n);
+        return NULL;
+    }
+    return n;
+}
+
+static void po_attr(struct bdir *b, int line, struct bpo *p, const struct mapattr *a)
+{
+    const char *n = a->name, *v = a->value;
+
+    if (strcmp(n, "domain") == 0)
+        free(p->domain), p->domain = domain_attr(b, MAP_POSTOFFICES, line, n, v);
+    else if (strcmp(n, "alias_domains") == 0)
+        alias_domains(b, line, p, v);
+    else if (strcmp(n, "internal") == 0)
+        p->internal = domain_attr(b, MAP_POSTOFFICES, line, n, v);
+    else if (strcmp(n, "store") == 0) {
+        if (strcmp(v, "maildir") == 0 || strcmp(v, "mailbag") == 0)
+            p->store = v[4] == 'd' ? PO_STORE_MAILDIR : PO_STORE_MAILBAG;
+        else
+            bdir_error(b, MAP_POSTOFFICES, line, "store must be maildir or mailbag (%s)", v);
+    } else if (strcmp(n, "maxsize") == 0)
+        size_attr(b, MAP_POSTOFFICES, line, n, v, &p->maxsize);
+    else if (strcmp(n, "quota") == 0)
+        size_attr(b, MAP_POSTOFFICES, line, n, v, &p->quota);
+    else if (strcmp(n, "outbound") == 0)
+        yesno(b, MAP_POSTOFFICES, line, n, v, &p->outbound);
+    else if (strcmp(n, "autoreply") == 0)
+        yesno(b, MAP_POSTOFFICES, line, n, v, &p->autoreply);
+    else if (strcmp(n, "state") == 0) {
+        if (strcmp(v, "active") == 0 || strcmp(v, "paused") == 0)
+            p->paused = v[0] == 'p';
+        else
+            bdir_error(b, MAP_POSTOFFICES, line, "state must be active or paused (%s)", v);
+    } else if (strcmp(n, "postmaster") == 0)
+        p->postmaster = name_attr(b, MAP_POSTOFFICES, line, "postmaster", v);
+    else if (strcmp(n, "via") == 0)
+        p->via = name_attr(b, MAP_POSTOFFICES, line, "via", v);
+    else
+        bdir_error(b, MAP_POSTOFFICES, line, "unknown attribute (%s)", n);
+}
+
+/* Split VALUE into attributes; errors reported. -1 when unusable. */
+static int attrs(struct bdir *b, int which, int line, char *value, struct mapattr *a)
+{
+    const char *why;
+    int n = maptext_attrs(value, a, MAX_ATTRS, &why);
+
+    if (n < 0)
+        bdir_error(b, which, line, "%s", why);
+    return n;
+}
+
+static void load_po(struct bdir *b, const struct maprec *r)
+{
+    struct mapattr a[MAX_ATTRS];
+    char *value = xstrdup(r->value);
+    struct bpo p = { 0 };
+    int n, i, before = b->errors;
+
+    p.line = r->line;
+    p.outbound = p.autoreply = 1;
+    p.key = xstrdup(r->key);
+    p.value = xstrdup(r->value);
+    p.name = name_attr(b, MAP_POSTOFFICES, r->line, "postoffice name", r->key);
+    if ((n = attrs(b, MAP_POSTOFFICES, r->line, value, a)) >= 0)
+        for (i = 0; i < n; i++)
+            po_attr(b, r->line, &p, &a[i]);
+    free(value);
+    if (p.domain == NULL && b->errors == before)
+        bdir_error(b, MAP_POSTOFFICES, r->line, "postoffice %s has no domain= attribute", r->key);
+    b->pos = xrealloc(b->pos, (size_t) (b->npos + 1) * sizeof(*b->pos));
+    b->pos[b->npos++] = p;
+}
+
+static void mbx_attr(struct bdir *b, int line, struct bmbx *m, const struct mapattr *a)
+{
+    const char *n = a->name, *v = a->value;
+
+    if (strcmp(n, "address") == 0) {
+        m->address = xstrdup(v);
+        str_lower(m->address);
+    } else if (strcmp(n, "name") == 0)
+        m->display = xstrdup(v);
+    else if (strcmp(n, "quota") == 0)
+        size_attr(b, MAP_MAILBOXES, line, n, v, &m->quota);
+    else if (strcmp(n, "outbound") == 0)
+        yesno(b, MAP_MAILBOXES, line, n, v, &m->outbound);
+    else
+        bdir_error(b, MAP_MAILBOXES, line, "unknown attribute (%s)", n);
+}
+
+static void load_mbx(struct bdir *b, const struct maprec *r)
+{
+    struct mapattr a[MAX_ATTRS];
+    char *value = xstrdup(r->value), *key = xstrdup(r->key), *slash = strchr(key, '/');
+    struct bmbx m = { 0 };
+    int n, i;
+
+    m.line = r->line;
+    m.outbound = 1;
+    m.key = xstrdup(r->key);
+    m.value = xstrdup(r->value);
+    if (slash == NULL) {
+        bdir_error(b, MAP_MAILBOXES, r->line, "expected PO/MAILBOX as the key (%s)", r->key);
+    } else {
+        *slash = 0;
+        m.po = name_attr(b, MAP_MAILBOXES, r->line, "postoffice name", key);
+        m.name = name_attr(b, MAP_MAILBOXES, r->line, "mailbox name", slash + 1);
+    }
+    if ((n = attrs(b, MAP_MAILBOXES, r->line, value, a)) >= 0)
+        for (i = 0; i < n; i++)
+            mbx_attr(b, r->line, &m, &a[i]);
+    free(value);
+    free(key);
+    b->mbxs = xrealloc(b->mbxs, (size_t) (b->nmbxs + 1) * sizeof(*b->mbxs));
+    b->mbxs[b->nmbxs++] = m;
+}
+
+static void load_alias(struct bdir *b, const struct maprec *r)
+{
+    struct balias al = { 0 };
+    char *target = xstrdup(r->value), *slash = strchr(target, '/');
+    const char *at = strrchr(r->key, '@');
+
+    al.line = r->line;
+    str_lower(target);
+    al.address = xstrdup(r->key);
+    str_lower(al.address);
+    if (at == NULL || !podir_domain_ok(at + 1) || (at != r->key && !podir_localpart_ok(r->key, (size_t) (at - r->key))))
+        bdir_error(b, MAP_ALIASES, r->line, "expected user@domain or @domain as the key (%s)", r->key);
+    if (slash == NULL || strchr(slash + 1, '/') || strpbrk(target, " \t")) {
+        bdir_error(b, MAP_ALIASES, r->line, "expected PO/MAILBOX as the value (%s)", r->value);
+    } else {
+        *slash = 0;
+        if (!podir_name_ok(target) || !podir_name_ok(slash + 1))
+            bdir_error(b, MAP_ALIASES, r->line, "PO/MAILBOX is not made of safe names (%s)", r->value);
+        *slash = '/';
+    }
+    al.target = target;
+    b->aliases = xrealloc(b->aliases, (size_t) (b->naliases + 1) * sizeof(*b->aliases));
+    b->aliases[b->naliases++] = al;
+}
+
+static void load_access(struct bdir *b, const struct maprec *r)
+{
+    struct bacc e = { 0 };
+    const char *why;
+    char key[CIDR_KEY_MAX];
+    char *v = xstrdup(r->value);
+
+    e.line = r->line;
+    e.raw = xstrdup(r->key);
+    for (char *s = v; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            *s = (char) (*s - 'a' + 'A');
+    if (strcmp(v, "OK") != 0 && strcmp(v, "REJECT") != 0 && strcmp(v, "TRUST") != 0)
+        bdir_error(b, MAP_ACCESS, r->line, "action must be OK, REJECT or TRUST (%s)", r->value);
+    e.value = v;
+    if (cidr_parse(r->key, &e.net, &why) < 0) {
+        bdir_error(b, MAP_ACCESS, r->line, "%s (%s)", why, r->key);
+        e.key = xstrdup("");
+    } else {
+        cidr_key(&e.net, key, sizeof(key));
+        e.key = xstrdup(key);
+    }
+    b->acc = xrealloc(b->acc, (size_t) (b->nacc + 1) * sizeof(*b->acc));
+    b->acc[b->nacc++] = e;
+}
+
+/* Read one map; a missing optional map is empty. */
+static void load_map(struct bdir *b, int which, int optional)
+{
+    static void (*const load[4])(struct bdir *, const struct maprec *) = {
+        load_po, load_mbx, load_alias, load_access,
+    };
+    struct maptext *m;
+    struct maprec r;
+    int n;
+
+    if ((m = maptext_open(b->path[which], which <= MAP_MAILBOXES ? MAPTEXT_VALUE_OPTIONAL : 0)) == NULL) {
+        if (errno == ENOENT && optional)
+            return;
+        msg_error("%s: cannot open: %m", b->path[which]);
+        if (errno == ENOENT)
+            b->errors++;
+        else
+            b->temp = 1;
+        return;
+    }
+    b->present[which] = 1;
+    while ((n = maptext_next(m, &r)) > 0)
+        load[which](b, &r);
+    if (n < 0) {
+        msg_error("%s: read error: %m", b->path[which]);
+        b->temp = 1;
+    }
+    b->errors += maptext_errors(m);
+    maptext_close(m);
+}
+
+void bdir_load(struct bdir *b)
+{
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        buf_t p = BUF_INIT;
+
+        buf_printf(&p, "%s/%s", b->o->confdir, map_names[i]);
+        b->path[i] = buf_steal(&p);
+    }
+    load_map(b, MAP_POSTOFFICES, 0);
+    load_map(b, MAP_MAILBOXES, 0);
+    load_map(b, MAP_ALIASES, 1);
+    load_map(b, MAP_ACCESS, 1);
+}
