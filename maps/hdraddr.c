@@ -8,6 +8,20 @@
  * What is refused: anything else, notably bare CR/LF, NUL, unbalanced
  * quotes/comments/brackets, "a..b@x" local parts and mailboxes with no
  * addr-spec; the milter then leaves the header untouched.
+ *
+ * Why not GMime. GMime 3.2.13 (Debian libgmime-3.0-dev) and this parser were
+ * run over 43 headers: the RFC 5322 appendix A examples, odd-but-legal and
+ * malformed values (those of tests/unit/t_hdraddr.c). Both agree on all of
+ * appendix A and the legal cases. GMime guesses where this parser refuses:
+ * "<a@b", "Name <a@b", "a@b)", an unterminated quote or group, "a@b c@d"
+ * and "Name <a@b> <c@d>" (two mailboxes), nested groups; it reads
+ * "a@b\r\nBcc: x@y" and "a@b\nBcc: x@y" as two mailboxes (so an injected
+ * line would be rewritten, not refused), stops silently at a NUL, and decodes
+ * =0D=0A in an encoded-word into a real CR LF in the display name. Above all
+ * it reports no byte offsets, so "replace this mailbox, keep every other byte"
+ * would mean re-serializing the whole header. Where GMime is kinder (a
+ * trailing comment as display name, encoded-words inside quotes) nothing
+ * here needs it. So: no new dependency.
  */
 #include <stdlib.h>
 #include <string.h>
