@@ -6,6 +6,7 @@
  * Parsing of paths and parameters lives in lmtp_parse.c.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,13 +382,26 @@ static int dispatch(struct session *s)
     return CONTINUE;
 }
 
+/* SIGTERM seen? Checked before every command, so a busy connection, whose
+ * next command is always already there, stops too. */
+static int stop_requested(const struct session *s)
+{
+    struct pollfd pfd = { s->p->stop_fd, POLLIN, 0 };
+
+    return s->p->stop_fd >= 0 && poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
 /* Read and run one command; CONTINUE or how the conversation ended. */
 static int one_command(struct session *s)
 {
     int has_nul;
     int timeout = s->in_mail ? s->p->command_timeout : s->p->idle_timeout;
-    enum lmtp_io_status st = lmtp_io_getline(s->io, &s->line, LMTP_CMD_LINE_MAX, timeout, 1, &has_nul);
+    enum lmtp_io_status st;
 
+    if (stop_requested(s))
+        st = LMTP_IO_STOP;
+    else
+        st = lmtp_io_getline(s->io, &s->line, LMTP_CMD_LINE_MAX, timeout, 1, &has_nul);
     switch (st) {
     case LMTP_IO_LINE:
         if (has_nul) {

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,7 @@ int main(int argc, char **argv)
         default: goto usage;
         }
     }
+    signal(SIGPIPE, SIG_IGN);   /* a server that hangs up is counted, not fatal */
     rcpts = argv + optind;
     nrcpt = argc - optind;
     if (spec == NULL || nrcpt < 1 || nrcpt > 256 || conns < 1 || (body = make_body()) == NULL)
