@@ -1,0 +1,109 @@
+#!/bin/bash
+# t-lmtp-proto.sh - pogate-lmtp speaking LMTP: a whole pipelined conversation on
+# stdin (-i, as sendmail's F=z mailer runs it) with the store checked byte for
+# byte; bad input (NUL, over-long lines, SIZE) answered with a clear 5xx and
+# nothing stored; then the daemon: unix socket mode/group, stale socket removed,
+# a live one refused, inet socket, connection limit, idle timeout, reload on
+# map change, SIGTERM.
+. "$SRCDIR/tests/lib/tap.sh"
+. "$SRCDIR/tests/lib/lmtp.sh"
+
+if [ ! -x "$LMTP" ]; then skip "pogate-lmtp not built"; done_testing; fi
+if [ "$(id -u)" != 0 ]; then skip "needs root (the server drops to user pogate)"; done_testing; fi
+
+conf=$TESTTMP/conf store=$TESTTMP/store log=$TESTTMP/lmtp.log
+trap 'lmtp_stop' EXIT
+lmtp_conf "$conf" "$store" "lmtp_idle_timeout = 2s
+lmtp_max_connections = 2" || { not_ok "pogate-map compiles the test maps"; done_testing; }
+
+check_exit "-n accepts the configuration and maps" 0 "$LMTP" -n -c "$conf"
+
+# One conversation, every command group pipelined as Postfix sends it.
+printf '%s\r\n' "LHLO client.example" \
+    "MAIL FROM:<sender@elsewhere.example> SIZE=200 BODY=8BITMIME" \
+    "RCPT TO:<js@sales.example.com>" "RCPT TO:<nobody@sales.example.com>" \
+    "RCPT TO:<admin@paused.example.com>" "RCPT TO:<someone@sales.example.org>" \
+    "RCPT TO:<x@not-a-po.example>" "DATA" >"$TESTTMP/in"
+printf 'Subject: proto test\r\nMessage-ID: <proto.1@test>\r\n\r\n..starts with a dot\r\nbare LF line\n..\r\nlast line\r\n.\r\n' >>"$TESTTMP/in"
+printf '%s\r\n' "RSET" "NOOP" "QUIT" >>"$TESTTMP/in"
+out=$("$LMTP" -i -c "$conf" <"$TESTTMP/in" 2>>"$log" | tr -d '\r' | sed "s/$(hostname)/HOST/" | cut -c1-9 | tr '\n' ' ')
+is "pipelined conversation: replies in order, one per accepted recipient after DATA" "$out" \
+   "220 HOST  250-HOST 250-PIPEL 250-ENHAN 250-8BITM 250 SIZE  250 2.1.0 250 2.1.5 550 5.1.1 451 4.2.1 250 2.1.5 451 4.3.5 354 End d 250 2.0.0 250 2.0.0 250 2.0.0 250 2.0.0 221 2.0.0 "
+
+want=$(printf 'Subject: proto test\nMessage-ID: <proto.1@test>\n\n.starts with a dot\nbare LF line\n.\nlast line\n')
+f=$(lmtp_files "$store" sales jsmith)
+is "one file in SALES/JSMITH/new" "$(printf '%s\n' "$f" | grep -c .)" 1
+is "stored message: dot-unstuffed, LF line ends, byte for byte" "$(sed -n '/^Subject: proto test$/,$p' "$f")" "$want"
+like "Return-Path carries the envelope sender" "$(head -5 "$f")" '^Return-Path: <sender@elsewhere\.example>'
+f=$(lmtp_files "$store" sales inbox)
+is "catch-all alias delivered to SALES/INBOX" "$(sed -n '/^Subject: proto test$/,$p' "$f")" "$want"
+is "nothing in the paused postoffice" "$(find "$store/paused" -type f 2>/dev/null | wc -l)" 0
+
+# Bad input: each answered, the session goes on, nothing stored.
+before=$(find "$store" -type f | wc -l)
+{
+    printf 'LHLO c\r\nNOOP \0x\r\n'
+    printf 'NOOP %01500d\r\n' 0
+    printf 'MAIL FROM:<s@x> SIZE=99999999999\r\nMAIL FROM:<s@x>\r\nRCPT TO:<js@sales.example.com>\r\nDATA\r\n'
+    printf 'Subject: nul\r\n\r\na\0b\r\n.\r\n'
+    printf 'MAIL FROM:<s@x>\r\nRCPT TO:<js@sales.example.com>\r\nDATA\r\n'
+    printf 'Subject: long\r\n\r\n%070000d\r\n.\r\n' 0
+    printf 'NOOP\r\nQUIT\r\n'
+} >"$TESTTMP/bad"
+out=$("$LMTP" -i -c "$conf" <"$TESTTMP/bad" 2>>"$log" | tr -d '\r' | grep -v '^250[- ][^2]' | tr '\n' '|')
+like "NUL in a command: 500 5.5.2" "$out" '500 5\.5\.2 Error: NUL character in command'
+like "over-long command line: 500 5.5.2" "$out" '500 5\.5\.2 Error: command line too long'
+like "SIZE over the largest postoffice limit: 552 5.3.4" "$out" '552 5\.3\.4 '
+like "NUL in the message: 554 5.6.0" "$out" '554 5\.6\.0 Error: message contains NUL'
+like "over-long message line: 554 5.6.0" "$out" '554 5\.6\.0 Error: message line longer than 65536'
+like "session still alive after bad input" "$out" '250 2\.0\.0 Ok\|221 2\.0\.0 Bye\|$'
+is "refused messages left nothing in the store" "$(find "$store" -type f | wc -l)" "$before"
+
+# The daemon on a unix socket: group and mode from pogate.conf.
+sock=$TESTTMP/run/lmtp.sock
+mkdir -p "$TESTTMP/run" && chown pogate "$TESTTMP/run"
+sed -i 's/^socket_mode = .*/socket_mode = 0660\nsocket_group = postfix/' "$conf/pogate.conf"
+check "daemon starts on a unix socket" lmtp_start "$conf" "unix:$sock" "$log"
+is "socket mode 0660, group postfix" "$(stat -c '%a %G' "$sock")" "660 postfix"
+is "pid file written" "$(cat "$conf/run/lmtp.pid" 2>/dev/null)" "$LMTP_PID"
+is "server runs as user pogate" "$(ps -o user= -p "$LMTP_PID" | tr -d ' ')" pogate
+out=$("$LMTP_LOAD" -s "unix:$sock" -c 2 -n 6 -t sock john.smith@sales.example.com 2>&1)
+like "load client over the socket: 6 acknowledged" "$out" '^sent 6 acked 6 failed 0 '
+check_fail "a second server on a live socket refuses to start" "$LMTP" -f -c "$conf" -p "unix:$sock"
+lmtp_stop KILL
+ok "killed with -9, socket left behind: $(test -S "$sock" && echo yes)"
+check "restart removes the stale socket" lmtp_start "$conf" "unix:$sock" "$log"
+like "stale socket logged" "$(cat "$log")" "removed stale socket $sock"
+
+# Reload: a new mailbox, compiled while the server runs, is known at the next MAIL.
+echo 'SALES/NEWBIE address=newbie@sales.example.com' >>"$conf/mailboxes"
+"$POGATE_MAP" -c "$conf" >/dev/null 2>&1
+kill -USR1 "$LMTP_PID"
+out=$("$LMTP_LOAD" -s "unix:$sock" -n 1 -t reload newbie@sales.example.com 2>&1)
+like "new mailbox delivered after pogate-map and SIGUSR1" "$out" '^sent 1 acked 1 '
+lmtp_stop
+ok "SIGTERM: exited"
+check_fail "socket removed at exit" test -e "$sock"
+
+# inet socket: connection limit 2, idle timeout 2s, SIGTERM with idle sessions.
+port=$(free_port)
+check "daemon starts on inet:$port@127.0.0.1" lmtp_start "$conf" "inet:$port@127.0.0.1" "$log"
+exec 3<>"/dev/tcp/127.0.0.1/$port" 4<>"/dev/tcp/127.0.0.1/$port"
+read -r -t 5 g3 <&3; read -r -t 5 g4 <&4
+like "two connections greeted" "$g3 $g4" '^220 .*220 '
+exec 5<>"/dev/tcp/127.0.0.1/$port"
+read -r -t 5 g5 <&5
+like "third connection over lmtp_max_connections: 421 4.3.2" "$g5" '^421 4\.3\.2 '
+exec 5<&-
+read -r -t 10 t3 <&3
+like "idle connection: 421 4.4.2 after lmtp_idle_timeout" "$t3" '^421 4\.4\.2 '
+exec 3<&- 4<&-
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+read -r -t 5 g3 <&3
+kill -TERM "$LMTP_PID"
+read -r -t 5 t3 <&3
+like "SIGTERM: waiting session told 421 4.3.2" "$t3" '^421 4\.3\.2 '
+exec 3<&-
+wait "$LMTP_PID"; LMTP_PID=
+ok "server exited after SIGTERM"
+done_testing
