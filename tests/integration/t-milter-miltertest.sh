@@ -93,10 +93,10 @@ expect(new, SMFIR_CONTINUE, "mail (new)")
 rcpt(new, "<newbie@sales.example.com>", SMFIR_CONTINUE)
 mt.disconnect(new)
 LUA
-miltertest -D sock="unix:$sock" -D lib="$SRCDIR/tests/milter/lib.lua" -D pause=4 \
+stdbuf -oL miltertest -D sock="unix:$sock" -D lib="$SRCDIR/tests/milter/lib.lua" -D pause=4 \
     -s "$TESTTMP/snapshot.lua" >"$TESTTMP/snapshot.out" 2>&1 &
 lua_pid=$!
-wait_for 10 grep -q session-open "$TESTTMP/snapshot.out"
+check "old session open before the maps change" wait_for 10 grep -q session-open "$TESTTMP/snapshot.out"
 echo 'SALES/NEWBIE address=newbie@sales.example.com name="New Bie"' >>"$conf/mailboxes"
 "$POGATE_MAP" -c "$conf" >/dev/null 2>&1
 if wait "$lua_pid"; then ok "maps reloaded by themselves; the session in flight kept its snapshot"
