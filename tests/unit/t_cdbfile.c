@@ -1,0 +1,191 @@
+/* t_cdbfile.c - unit tests for maps/cdbwrite.c and cdbread.c: atomic writes,
+ * duplicate keys, interoperability with tinycdb, and hostile files. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cdb.h>
+
+#include "cdbfile.h"
+#include "cidr.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/t_cdbfile.XXXXXX";
+static char path[600];
+
+static int entries(void)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    while (d && (e = readdir(d)) != NULL)
+        n += e->d_name[0] != '.' || (e->d_name[1] && e->d_name[1] != '.');
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static int value_is(const struct cdbr *r, const char *key, const char *want)
+{
+    const char *v;
+    size_t len;
+
+    return cdbr_find(r, key, strlen(key), &v, &len) == 1 && len == strlen(want) && memcmp(v, want, len) == 0;
+}
+
+static void writer(void)
+{
+    struct cdbw *w;
+    struct cdbr *r;
+    struct cdb c;
+    int fd;
+    char v[16];
+
+    ok((w = cdbw_begin(path)) != NULL, "begin");
+    is_int(cdbw_put(w, "a", 1, "1", 1, CDBW_DUP_ERROR), 0, "put a");
+    is_int(cdbw_put(w, "b", 1, "2", 1, CDBW_DUP_ERROR), 0, "put b");
+    is_int(cdbw_put(w, "a", 1, "x", 1, CDBW_DUP_ERROR), 1, "duplicate refused");
+    is_int(cdbw_put(w, "b", 1, "3", 1, CDBW_DUP_REPLACE), 1, "duplicate replaced (-r)");
+    is_int(cdbw_put(w, "a", 1, "y", 1, CDBW_DUP_IGNORE), 1, "duplicate ignored (-w)");
+    is_int(cdbw_put(w, "", 0, "empty", 5, CDBW_DUP_ERROR), 0, "empty key allowed");
+    is_int(cdbw_count(w), 3, "three distinct keys");
+    is_int(entries(), 1, "only the temporary file exists before commit");
+    is_int(cdbw_commit(w), 0, "commit");
+    is_int(entries(), 1, "after commit: just the map, no temporary file");
+    ok((r = cdbr_open(path, NULL)) != NULL, "reader opens it");
+    ok(value_is(r, "a", "1"), "first value kept");
+    ok(value_is(r, "b", "3"), "replaced value found");
+    ok(value_is(r, "", "empty"), "empty key");
+    ok(!value_is(r, "c", ""), "absent key");
+    cdbr_close(r);
+    fd = open(path, O_RDONLY);
+    ok(cdb_init(&c, fd) == 0 && cdb_find(&c, "b", 1) == 1 && cdb_datalen(&c) == 1
+       && cdb_read(&c, v, 1, cdb_datapos(&c)) == 0 && v[0] == '3', "tinycdb's own reader agrees");
+    cdb_free(&c);
+    close(fd);
+
+    ok((w = cdbw_begin(path)) != NULL, "second writer");
+    cdbw_put(w, "z", 1, "9", 1, CDBW_DUP_ERROR);
+    cdbw_abort(w);
+    is_int(entries(), 1, "abort removes the temporary file");
+    ok((r = cdbr_open(path, NULL)) != NULL && value_is(r, "a", "1") && !value_is(r, "z", "9"),
+       "abort leaves the old map as it was");
+    cdbr_close(r);
+    ok(cdbw_begin("/nonexistent/dir/x.cdb") == NULL && errno == ENOENT, "begin in a missing dir: ENOENT");
+    ok(cdb_errno_temporary(ENOSPC) && cdb_errno_temporary(EACCES) && !cdb_errno_temporary(ENOENT),
+       "ENOSPC and EACCES are temporary, ENOENT is not");
+}
+
+static void many(void)
+{
+    struct cdbw *w = cdbw_begin(path);
+    struct cdbr *r;
+    char k[32];
+    int i, dups = 0, found = 0;
+
+    for (i = 0; i < 200000; i++) {
+        snprintf(k, sizeof(k), "key%d", i);
+        dups += cdbw_put(w, k, strlen(k), k, strlen(k), CDBW_DUP_ERROR) != 0;
+    }
+    for (i = 0; i < 200000; i += 1000) {
+        snprintf(k, sizeof(k), "key%d", i);
+        dups += cdbw_put(w, k, strlen(k), "x", 1, CDBW_DUP_ERROR) == 1 ? 0 : 1000;
+    }
+    is_int(dups, 0, "200000 distinct keys: no false duplicate; 200 real ones all found");
+    is_int(cdbw_count(w), 200000, "count");
+    is_int(cdbw_commit(w), 0, "commit");
+    r = cdbr_open(path, NULL);
+    for (i = 0; r && i < 200000; i += 7) {
+        snprintf(k, sizeof(k), "key%d", i);
+        found += value_is(r, k, k);
+    }
+    is_int(found, (200000 + 6) / 7, "every sampled key reads back");
+    cdbr_close(r);
+}
+
+/* A valid small CDB image in memory, to damage. */
+static unsigned char *image(size_t *len)
+{
+    struct cdbw *w = cdbw_begin(path);
+    unsigned char *mem;
+    FILE *fp;
+
+    cdbw_put(w, "key", 3, "value", 5, CDBW_DUP_ERROR);
+    cdbw_commit(w);
+    fp = fopen(path, "rb");
+    mem = malloc(4096);
+    *len = fread(mem, 1, 4096, fp);
+    fclose(fp);
+    return mem;
+}
+
+static void hostile(void)
+{
+    size_t len, pos = 0, kl, vl;
+    unsigned char *m = image(&len), *copy = malloc(len);
+    const char *why = "", *k, *v;
+    struct cdbr *r;
+
+    ok(len == 2048 + 8 + 3 + 5 + 256 * 0 + 16, "image is TOC + one record + one 2-slot table");
+    ok((r = cdbr_mem(m, len, &why)) != NULL, "image opens from memory");
+    ok(r && cdbr_next(r, &pos, &k, &kl, &v, &vl) == 1 && kl == 3 && vl == 5, "iterate: the record");
+    ok(r && cdbr_next(r, &pos, &k, &kl, &v, &vl) == 0, "iterate: the end");
+    cdbr_close(r);
+    ok(cdbr_mem(m, 2047, &why) == NULL && errno == EPROTO, "shorter than the TOC refused");
+    ok(strstr(why, "truncated") != NULL, "... reason says truncated");
+    ok(cdbr_mem(m, len - 1, &why) == NULL, "table cut short refused");
+    memcpy(copy, m, len);
+    copy[2048 + 3] = 0x7f;      /* key length 0x7f000003: past the end */
+    r = cdbr_mem(copy, len, &why);
+    ok(r != NULL, "damaged record: TOC still fine");
+    ok(r && cdbr_find(r, "key", 3, &k, &kl) == -1 && errno == EPROTO, "lookup says corrupt, reads nothing");
+    pos = 0;
+    ok(r && cdbr_next(r, &pos, &k, &kl, &v, &vl) == -1, "iteration says corrupt");
+    cdbr_close(r);
+    memcpy(copy, m, len);
+    copy[0] = 0xff, copy[1] = 0xff, copy[2] = 0xff, copy[3] = 0x7f;
+    ok(cdbr_mem(copy, len, &why) == NULL, "TOC pointing past the end refused");
+    memcpy(copy, m, len);
+    copy[4] = 0xff, copy[5] = 0xff, copy[6] = 0xff, copy[7] = 0xff;
+    ok(cdbr_mem(copy, len, &why) == NULL, "TOC with a huge slot count refused");
+    free(copy);
+    free(m);
+}
+
+static void cidr(void)
+{
+    struct cidr c;
+    const char *why;
+    char key[CIDR_KEY_MAX];
+
+    ok(cidr_parse("192.0.2.0/24", &c, &why) == 0 && c.family == 4 && c.len == 24, "v4 network");
+    ok(cidr_parse("2001:DB8:0::/32", &c, &why) == 0 && c.family == 6, "v6 network");
+    cidr_key(&c, key, sizeof(key));
+    is_str(key, "2001:db8::/32", "canonical v6 key");
+    ok(cidr_parse("203.0.113.7", &c, &why) == 0 && c.len == 32, "single address is /32");
+    ok(cidr_parse("192.0.2.0/", &c, &why) < 0, "empty prefix length");
+    ok(cidr_parse("192.0.2.0/+8", &c, &why) < 0, "signed prefix length");
+    ok(cidr_parse("::ffff:192.0.2.1", &c, &why) < 0, "v4-mapped in the map refused (write v4)");
+    ok(cidr_parse("0.0.0.0/0", &c, &why) == 0 && c.len == 0, "default route");
+    ok(cidr_addr("::ffff:192.0.2.1", &c) == 0 && c.family == 4, "v4-mapped client is v4");
+    ok(cidr_addr("1.2.3", &c) < 0, "short v4 refused");
+}
+
+int main(void)
+{
+    if (mkdtemp(dir) == NULL)
+        return 2;
+    snprintf(path, sizeof(path), "%s/t.cdb", dir);
+    writer();
+    many();
+    hostile();
+    cidr();
+    unlink(path);
+    rmdir(dir);
+    return done_testing();
+}
