@@ -1,0 +1,182 @@
+# shellcheck shell=bash
+# p1.sh - P1 (end to end through a private Postfix), its profile variants and
+# P6 (P1(b) with 1,000,000 mailboxes in the maps): sourced by tests/bench/run.
+#
+# Every variant is one smtp-source run of N messages of 8 KB in 20 parallel
+# SMTP sessions (each session sends its share over one connection, -d) to one
+# recipient in the variant's domain. The clock starts before smtp-source and
+# stops at the newest ctime among the delivered files (the kernel sets ctime
+# when a file is linked or renamed into new/, so polling adds no error). A run
+# passes only when new/ holds exactly N files and the queue is empty; anything
+# else is reported as FAIL with the count.
+#
+#   p1_setup              maps, store, daemons; fills V_* for every variant
+#   p1_measure VARIANT    one measurement; prints msg/s, or FAIL..., or n/a...
+#   p1_teardown           stop what p1_setup started (by PID)
+
+declare -A V_PORT V_RCPT V_NEW V_KIND V_NEED V_LABEL
+P1_PIDS=()
+
+# pogate_conf DIR STORE PO DOMAIN MAILBOXES: a config directory with one postoffice.
+pogate_conf() {
+    local dir=$1 store=$2 po=$3 dom=$4 n=$5 lpo
+    lpo=$(printf '%s' "$po" | tr '[:upper:]' '[:lower:]')
+    mkdir -p "$dir/run" "$store/$lpo/mailboxes/user/tmp" "$store/$lpo/mailboxes/user/new" \
+        "$store/$lpo/mailboxes/user/cur"
+    echo "$po domain=$dom state=active postmaster=USER maxsize=20M" >>"$dir/postoffices"
+    echo "$po/USER address=user@$dom name=\"Bench User\"" >>"$dir/mailboxes"
+    # The other mailboxes of this postoffice, so the maps have the size asked for.
+    awk -v po="$po" -v dom="$dom" -v n="$n" 'BEGIN {
+        for (i = 1; i < n; i++) printf "%s/U%07d address=u%07d@%s\n", po, i, i, dom }' >>"$dir/mailboxes"
+    touch "$dir/aliases" "$dir/access"
+    chown -R "$BENCH_USER" "$store" "$dir/run"
+    chmod 755 "$dir"
+}
+
+# pogate_conf_write DIR STORE: pogate.conf for every program of the benchmark.
+pogate_conf_write() {
+    cat >"$1/pogate.conf" <<CONF
+store = $2
+user = $BENCH_USER
+spf = off
+socket_mode = 0666
+milter_pid_file = $1/run/milter.pid
+lmtp_pid_file = $1/run/lmtp.pid
+CONF
+}
+
+# start_daemon LOG WAIT-PATTERN CMD...: run CMD in the background, wait for PATTERN in LOG.
+start_daemon() {
+    local log=$1 pat=$2
+    shift 2
+    "$@" >>"$log" 2>&1 &
+    P1_PIDS+=($!)
+    wait_for 30 grep -q "$pat" "$log"
+}
+
+# variant NAME PORT RCPT NEWDIR KIND NEEDS LABEL
+variant() {
+    V_PORT[$1]=$2 V_RCPT[$1]=$3 V_NEW[$1]=$4 V_KIND[$1]=$5 V_NEED[$1]=$6 V_LABEL[$1]=$7
+}
+
+# missing NEEDS: print the first program of NEEDS that is not built.
+missing() {
+    local p
+    for p in $1; do [ -x "$p" ] || { echo "${p#"$BUILDDIR"/}"; return 0; }; done
+    return 1
+}
+
+p1_setup() {
+    local store=$W/store maxmbx=$1
+    MILTER=$BUILDDIR/milter/pogate-milter LDA=$BUILDDIR/lda/pogate-lda
+    LMTPD=$BUILDDIR/lda/pogate-lmtp PMAP=$BUILDDIR/maps/pogate-map NOOP=$BUILDDIR/tests/bench/noop-milter
+    PORT=$(free_port); MPORT=$((PORT + 1)); NPORT=$((PORT + 2)); BPORT=$((PORT + 3))
+    mkdir -p "$store" && chown "$BENCH_USER" "$store"
+    variant a "$PORT" user@a.bench.test "$store/virtual/user/new" virtual "" \
+        "(a) virtual(8) Maildir, no milter"
+    variant b "$MPORT" user@pb.bench.test "$store/pogate/pb/mailboxes/user/new" pogate \
+        "$MILTER $LDA $PMAP" "(b) pogate-milter + pogate-lda (pipe)"
+    variant c "$MPORT" user@pc.bench.test "$store/pogate/pc/mailboxes/user/new" pogate \
+        "$MILTER $LMTPD $PMAP" "(c) pogate-milter + pogate-lmtp (LMTP)"
+    variant d "$PORT" user@d.bench.test "$store/dovecot/d.bench.test/user/Maildir/new" dovecot \
+        "$DOVECOT_LDA" "(d) dovecot-lda (pipe)"
+    variant e "$PORT" user@e.bench.test "$store/dovecot/e.bench.test/user/Maildir/new" dovecot \
+        /usr/lib/dovecot/lmtp "(e) Dovecot LMTP"
+    variant am "$MPORT" user@a.bench.test "$store/virtual/user/new" virtual "$MILTER $PMAP" \
+        "(a+m) virtual(8) + pogate-milter"
+    variant an "$NPORT" user@a.bench.test "$store/virtual/user/new" virtual "$NOOP" \
+        "(a+n) virtual(8) + no-op milter"
+    variant b0 "$PORT" user@pb.bench.test "$store/pogate/pb/mailboxes/user/new" pogate \
+        "$LDA $PMAP" "(b0) pogate-lda (pipe), no milter"
+    variant c0 "$PORT" user@pc.bench.test "$store/pogate/pc/mailboxes/user/new" pogate \
+        "$LMTPD $PMAP" "(c0) pogate-lmtp (LMTP), no milter"
+    variant b1m "$BPORT" user@pm.bench.test "$store/pogate1m/pm/mailboxes/user/new" pogate \
+        "$MILTER $LDA $PMAP" "(b) with $maxmbx mailboxes"
+
+    # The pogate config: PB and PC with 100 mailboxes each; a second directory with one
+    # postoffice PM of $maxmbx mailboxes for P6.
+    CONF=$W/conf CONF1M=$W/conf1m
+    mkdir -p "$CONF" "$CONF1M"
+    pogate_conf "$CONF" "$store/pogate" PB pb.bench.test 100
+    pogate_conf "$CONF" "$store/pogate" PC pc.bench.test 100
+    pogate_conf_write "$CONF" "$store/pogate"
+    pogate_conf "$CONF1M" "$store/pogate1m" PM pm.bench.test "$maxmbx"
+    pogate_conf_write "$CONF1M" "$store/pogate1m"
+    if [ -x "$PMAP" ]; then
+        "$PMAP" -c "$CONF" >"$W/pogate-map.log" 2>&1 || { echo "pogate-map failed:"; cat "$W/pogate-map.log"; }
+        local t0 t1
+        t0=$(date +%s.%N)
+        "$PMAP" -c "$CONF1M" >"$W/pogate-map-1m.log" 2>&1 || { echo "pogate-map (P6) failed:"; cat "$W/pogate-map-1m.log"; }
+        t1=$(date +%s.%N)
+        result P6 "pogate-map, $maxmbx mailboxes" "compile s" "$(echo "$t1 - $t0" | bc -l)"
+    fi
+
+    bdc_init "$W/dovecot" "$store"
+    bdc_start "$W/dovecot" || { echo "private Dovecot did not start:"; cat "$W/dovecot/start.log" "$W/dovecot/log" 2>/dev/null; }
+    bpf_init "$W/pf" "$PORT" "$MPORT" "$W/milter.sock" "$W/lmtp.sock" "$store" "$W/dovecot" \
+        "$LDA -c $CONF" "$NPORT:$W/noop.sock" "$BPORT:$W/milter1m.sock" "$LDA -c $CONF1M"
+    [ -x "$MILTER" ] && [ -x "$PMAP" ] && {
+        start_daemon "$W/milter.log" 'ready:' "$MILTER" -f -c "$CONF" -p "unix:$W/milter.sock" ||
+            echo "pogate-milter did not start"
+        start_daemon "$W/milter1m.log" 'ready:' "$MILTER" -f -c "$CONF1M" -p "unix:$W/milter1m.sock" ||
+            echo "pogate-milter (P6) did not start"
+    }
+    [ -x "$NOOP" ] && { start_daemon "$W/noop.log" 'ready:' "$NOOP" "unix:$W/noop.sock" || echo "no-op milter did not start"; }
+    [ -x "$LMTPD" ] && [ -x "$PMAP" ] && {
+        start_daemon "$W/lmtp.log" 'listening on' "$LMTPD" -f -c "$CONF" -p "unix:$W/lmtp.sock" ||
+            echo "pogate-lmtp did not start"
+    }
+    # smtpd and lmtp run as user postfix and must reach the sockets.
+    for s in "$W/milter.sock" "$W/milter1m.sock" "$W/noop.sock" "$W/lmtp.sock"; do
+        [ -S "$s" ] && chmod 666 "$s"
+    done
+    bpf_start "$W/pf" || { echo "private Postfix did not start:"; cat "$W/pf/start.log"; return 1; }
+    wait_for 20 bash -c "ss -Hltn 'sport = :$BPORT' | grep -q ." || { echo "Postfix does not listen"; return 1; }
+}
+
+p1_teardown() {
+    local p
+    bpf_stop "$W/pf"
+    bdc_stop "$W/dovecot"
+    for p in "${P1_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+    for p in "${P1_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+    P1_PIDS=()
+}
+
+# clean VARIANT: empty the variant's target before a run (Dovecot and virtual(8)
+# recreate their whole Maildir, so Dovecot's index starts empty each time).
+clean() {
+    local new=${V_NEW[$1]}
+    case ${V_KIND[$1]} in
+    virtual) rm -rf "${new%/new}" ;;
+    dovecot) rm -rf "${new%/user/Maildir/new}" ;;
+    pogate) find "$new" "${new%/new}/tmp" -type f -delete 2>/dev/null ;;
+    esac
+}
+
+count_new() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l; }
+
+# p1_measure VARIANT N SESSIONS: print msg/s, or FAIL/n-a with the reason.
+p1_measure() {
+    local v=$1 n=$2 s=$3 new=${V_NEW[$1]} m t0 t1 got limit i=0 qs
+    if m=$(missing "${V_NEED[$v]}"); then echo "n/a (not built: $m)"; return 0; fi
+    clean "$v"; sync
+    limit=$(( (${P1_TIMEOUT:-60} + n / 20) * 10 ))
+    t0=$(date +%s.%N)
+    if ! smtp-source -s "$s" -d -m "$n" -l 8192 -f bench@src.bench.test -t "${V_RCPT[$v]}" \
+        "127.0.0.1:${V_PORT[$v]}" >"$W/smtp-source.$v.log" 2>&1; then
+        echo "FAIL smtp-source: $(tail -1 "$W/smtp-source.$v.log")"
+        bpf_flush "$W/pf"; return 0
+    fi
+    while got=$(count_new "$new"); [ "$got" -lt "$n" ] && [ "$i" -lt "$limit" ]; do
+        sleep 0.1; i=$((i + 1))
+    done
+    t1=$(find "$new" -maxdepth 1 -type f -printf '%C@\n' 2>/dev/null | sort -n | tail -1)
+    wait_for 10 test "$(bpf_queue_size "$W/pf")" = 0
+    qs=$(bpf_queue_size "$W/pf") got=$(count_new "$new")
+    if [ "$got" != "$n" ] || [ "$qs" != 0 ]; then
+        echo "FAIL $got of $n delivered, $qs left in the queue"
+        bpf_flush "$W/pf"; return 0
+    fi
+    echo "$n / ($t1 - $t0)" | bc -l
+}
