@@ -20,7 +20,9 @@ struct hdraddr_list;            /* opaque */
 
 struct hdraddr_mailbox {
     const char *display;        /* decoded UTF-8 display name, "" if none; never NUL/CR/LF/controls */
-    const char *addr;           /* addr-spec without comments or folding: local@domain as written */
+    const char *addr;           /* addr-spec without comments or folding, as written: never NUL, CR
+                                 * or LF, but other octets of the value may be in it, so pass it
+                                 * through addr_parse() before using it as a key */
     size_t start, end;          /* value[start..end): the mailbox, comments in, blanks around out */
     int in_group;               /* 1: inside a group (team: a@b, c@d;) */
 };
