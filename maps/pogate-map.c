@@ -16,6 +16,7 @@
 #include "config.h"
 #include "log.h"
 #include "mapops.h"
+#include "mem.h"
 #include "podir_build.h"
 
 static _Noreturn void usage(void)
@@ -58,6 +59,18 @@ static int worst(int a, int b)
     return a == 75 || b == 75 ? 75 : a > b ? a : b;
 }
 
+/* Index keys are "P:name": the prefix stays uppercase, the rest is folded. */
+static char *index_key(const char *key)
+{
+    char *k = xstrdup(key), *colon = strchr(k, ':');
+
+    str_lower(colon ? colon : k);
+    for (char *s = k; colon && s < colon; s++)
+        if (*s >= 'a' && *s <= 'z')
+            *s = (char) (*s - 'a' + 'A');
+    return k;
+}
+
 /* -q: the first map holding the key answers, as postmap does. */
 static int query(const char *key, char **maps, int n, const struct mapopts *o)
 {
@@ -75,7 +88,7 @@ int main(int argc, char **argv)
     struct mapopts o = { 1, 0, CDBW_DUP_ERROR };
     int ch, dump = 0, incremental = 0, rc = 0, i;
     buf_t index = BUF_INIT;
-    char *index_arg[1];
+    char *index_arg[1], *ikey = NULL;
 
     msg_open("pogate-map", MSG_TO_STDERR);
     while ((ch = getopt(argc, argv, "c:finq:rsw")) != -1) {
@@ -99,6 +112,8 @@ int main(int argc, char **argv)
             buf_printf(&index, "%s/index.cdb", confdir);
             index_arg[0] = index.data;
             argv = index_arg, argc = 1;
+            if (key && strcmp(key, "-") != 0 && o.fold)
+                key = ikey = index_key(key), o.fold = 0;
         }
         if (key)
             rc = query(key, argv, argc, &o);
@@ -113,6 +128,7 @@ int main(int argc, char **argv)
             rc = worst(rc, is_dir(argv[i]) ? build_dir(argv[i], o.dry_run) : mapops_compile(argv[i], &o));
     }
     buf_free(&index);
+    free(ikey);
     if (fflush(stdout) != 0 || ferror(stdout))
         rc = 75;
     return rc;
