@@ -41,6 +41,10 @@ run() {
     [ "$failed" = 0 ] && [ "$acked" = $((sent * $#)) ] || { echo "deliveries failed: $out" >&2; cat "$log" >&2; exit 1; }
     printf '%-4s %5s %5s %6s %8s %9s %11s %9s\n' "$mode" "$conns" "$#" "$sent" "$secs" "$rate" \
         "$fsyncs" "$(awk -v f="$fsyncs" -v c="$acked" 'BEGIN { printf "%.3f", c ? f / c : 0 }')"
+    # For tests/bench/run (see the RESULT convention at its top).
+    printf 'RESULT\tlmtp-gc\tgroup commit %s, %s conns, %s rcpts\tmsg/s\t%s\n' "$mode" "$conns" "$#" "$rate"
+    printf 'RESULT\tlmtp-gc\tgroup commit %s, %s conns, %s rcpts\tdir fsyncs/copy\t%s\n' "$mode" "$conns" "$#" \
+        "$(awk -v f="$fsyncs" -v c="$acked" 'BEGIN { printf "%.3f", c ? f / c : 0 }')"
     last_rate=$rate
 }
 

@@ -63,3 +63,8 @@ printf '%-34s %14s %8s\n' "milter ($n messages)" "Ir/message" "ratio"
 printf '%-34s %14d %8s\n' "no-op libmilter filter" "$noop" "1.00x"
 printf '%-34s %14d %7.2fx\n' "pogate-milter, spf = off" "$pgoff" "$(echo "$pgoff / $noop" | bc -l)"
 printf '%-34s %14d %7.2fx\n' "pogate-milter, spf = header (zone)" "$pg" "$(echo "$pg / $noop" | bc -l)"
+# For tests/bench/run (see the RESULT convention at its top).
+printf 'RESULT\tP2\t%s\tIr/msg\t%s\t%s\n' "no-op libmilter filter" "$noop" "$n messages" \
+    "pogate-milter, spf = off" "$pgoff" "$n messages" "pogate-milter, spf = header (zone)" "$pg" "$n messages"
+printf 'RESULT\tP2\t%s\tratio to no-op\t%s\tgoal <= 1.25\n' \
+    "pogate-milter, spf = off" "$(echo "$pgoff / $noop" | bc -l)" "pogate-milter, spf = header (zone)" "$(echo "$pg / $noop" | bc -l)"

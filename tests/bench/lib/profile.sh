@@ -41,30 +41,36 @@ syscalls() {
 execrate() {
     local label=$1 json=$W/hf.json
     shift
-    if hyperfine -N -i --runs 500 --warmup 20 --export-json "$json" "$*" >/dev/null 2>&1; then
-        result P1-profile "$label" "exec/s" "$(sed -n 's/.*"mean": *\([0-9.e-]*\).*/\1/p' "$json" | head -1 | awk '{ print 1 / $1 }')"
+    local runs=500; [ "$quick" = 1 ] && runs=50
+    if hyperfine -N -i --runs "$runs" --warmup 20 --export-json "$json" "$*" >/dev/null 2>&1; then
+        result P1-profile "$label" "exec/s" "$(sed -n 's/.*"mean": *\([0-9.e-]*\).*/\1/p' "$json" | head -1 | awk '{ print 1 / $1 }')" "wall clock: counts waiting for a CPU"
+        result P1-profile "$label" "CPU ms/exec" "$(awk -F: '/"user"|"system"/ { gsub(/[ ,]/, "", $2); s += $2 } END { print s * 1000 }' "$json")" "user + system"
     else
         result P1-profile "$label" "exec/s" "FAIL (hyperfine)"
     fi
 }
 
-# ir_split LABEL CMD...: instructions of one delivery, and the dynamic loader's share.
+# ir_split LABEL CMD...: instructions of one delivery (the message on stdin), with
+# every program it execs (Dovecot's programs re-exec themselves through doveconf),
+# and the dynamic loader's share (ld.so's functions and glibc's elf/ sources).
 ir_split() {
-    local label=$1 out=$W/cg/cg.out
+    local label=$1 cg=$W/cg f
     shift
-    mkdir -p "$W/cg" && chmod 777 "$W/cg"
-    rm -f "$out"
+    rm -rf "$cg" && mkdir -p "$cg" && chmod 777 "$cg"
     # Started as the delivery user: a setuid() under callgrind could not write its output.
     if ! setpriv --reuid="$BENCH_USER" --regid="$BENCH_USER" --init-groups \
-        valgrind --tool=callgrind --callgrind-out-file="$out" "$@" <"$W/msg-8k" >"$W/cg/log" 2>&1; then
-        result P1-profile "$label" "Ir/delivery" "FAIL (exit $?: $(grep -v '^==' "$W/cg/log" | head -1))"
+        valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$cg/cg.%p" "$@" \
+        <"$W/msg-8k" >"$cg/log" 2>&1; then
+        result P1-profile "$label" "Ir/delivery" "FAIL (exit $?: $(grep -v '^==' "$cg/log" | head -1))"
         return
     fi
-    callgrind_annotate --threshold=100 "$out" 2>/dev/null | awk -v label="$label" '
-        /PROGRAM TOTALS/ { gsub(",", "", $1); total = $1 }
-        /\[.*ld-linux.*\]/ { v = $1; gsub(",", "", v); ld += v }
+    for f in "$cg"/cg.*; do
+        [ -s "$f" ] && callgrind_annotate --threshold=100 "$f" 2>/dev/null
+    done | awk -v label="$label" '
+        /PROGRAM TOTALS/ { v = $1; gsub(",", "", v); total += v; progs++ }
+        /^ *[0-9,]+ \(/ && !/PROGRAM TOTALS/ && (/\[.*ld-linux.*\]/ || / \.\/elf\//) { v = $1; gsub(",", "", v); ld += v }
         END {
-            printf "RESULT\tP1-profile\t%s\tIr/delivery\t%d\tcallgrind, deterministic\n", label, total
+            printf "RESULT\tP1-profile\t%s\tIr/delivery\t%d\tcallgrind, %d program(s) run\n", label, total, progs
             if (total > 0) printf "RESULT\tP1-profile\t%s\tld.so share\t%.3f\tdynamic linking and loading\n", label, ld / total
         }' | tee -a "$RAW" | cut -f3-5 | tr '\t' ' ' | sed 's/^/  /'
 }
