@@ -98,14 +98,19 @@ int deliver_resolve(struct podir *d, const char *address, struct deliver_rcpt *r
 /* Deliver the message readable from FD (from its current offset to EOF for a
  * pipe, from offset 0 for a regular file) to every recipient of R[0..N-1]
  * whose status is DSTATUS_PENDING. Returns the number delivered (2.0.0, or
- * sync_pending with DELIVER_DEFER_DIRSYNC). */
+ * sync_pending with DELIVER_DEFER_DIRSYNC). Logs one line for every
+ * recipient of R whose status is final (also those that came in failed, so
+ * that pogate-lda's resolve failures are logged with the sender). Two
+ * recipients resolving to one mailbox get one file. */
 int deliver_message(const struct deliver_params *p, int fd, struct deliver_rcpt *r, int n);
 
-/* Settle every sync_pending recipient of R[0..N-1]: SYNC(dir) is called once
+/* Settle every sync_pending recipient of R[0..N-1] (P as given to
+ * deliver_message, for the log): SYNC(dir) is called once
  * per distinct syncdir (NULL: open, fsync, close) and must return 0 only once
  * an fsync of DIR that started after the link has completed; -1 with errno
  * otherwise. Returns the number now 2.0.0. */
-int deliver_sync(struct deliver_rcpt *r, int n, int (*sync)(const char *dir));
+int deliver_sync(const struct deliver_params *p, struct deliver_rcpt *r, int n,
+                 int (*sync)(const char *dir));
 
 /* One status for all of R[0..N-1] (pogate-lda's exit code and first line):
  * all delivered -> 2.0.0 (0); any temporary failure -> that one (75); all

@@ -1,0 +1,92 @@
+/* quota.c - mailbox and postoffice usage from file names; see quota.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "quota.h"
+#include "storefs.h"
+
+long long quota_name_size(const char *name)
+{
+    const char *p = strstr(name, ",S=");
+    long long n = 0;
+
+    if (p == NULL || p[3] < '0' || p[3] > '9')
+        return -1;
+    for (p += 3; *p >= '0' && *p <= '9'; p++) {
+        if (n > (1LL << 50))
+            return -1;
+        n = n * 10 + (*p - '0');
+    }
+    return n;
+}
+
+/* Sum of the file sizes in directory NAME under PARENT; missing = 0. */
+static int dir_usage(int parent, const char *name, long long *bytes)
+{
+    struct dirent *e;
+    struct stat st;
+    DIR *d;
+    int fd;
+
+    if ((fd = storefs_dir(parent, name, 0)) < 0)
+        return errno == ENOENT ? 0 : -1;
+    if ((d = fdopendir(fd)) == NULL) {
+        close(fd);
+        return -1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        long long s;
+
+        if (e->d_name[0] == '.')
+            continue;
+        if ((s = quota_name_size(e->d_name)) < 0)
+            s = fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? (long long) st.st_size : 0;
+        *bytes += s;
+    }
+    closedir(d);
+    return 0;
+}
+
+int quota_maildir_usage(int mbxfd, long long *bytes)
+{
+    *bytes = 0;
+    if (dir_usage(mbxfd, "new", bytes) < 0 || dir_usage(mbxfd, "cur", bytes) < 0)
+        return -1;
+    return 0;
+}
+
+int quota_po_usage(int pofd, long long *bytes)
+{
+    struct dirent *e;
+    long long one;
+    DIR *d;
+    int fd, mfd;
+
+    *bytes = 0;
+    if ((fd = storefs_dir(pofd, "mailbag", 0)) >= 0) {
+        int rc = dir_usage(fd, "new", bytes);
+
+        close(fd);
+        if (rc < 0)
+            return -1;
+    }
+    if ((fd = storefs_dir(pofd, "mailboxes", 0)) < 0)
+        return errno == ENOENT ? 0 : -1;
+    if ((d = fdopendir(fd)) == NULL) {
+        close(fd);
+        return -1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || (mfd = storefs_dir(fd, e->d_name, 0)) < 0)
+            continue;           /* not a safe name, or not a directory: not a mailbox */
+        if (quota_maildir_usage(mfd, &one) == 0)
+            *bytes += one;
+        close(mfd);
+    }
+    closedir(d);
+    return 0;
+}

@@ -1,0 +1,35 @@
+/* storefs.h - safe access to the postoffice store: no symbolic links, no
+ * path tricks, unique file names.
+ *
+ * Every directory below the store root is opened relative to its parent with
+ * openat(O_DIRECTORY|O_NOFOLLOW), one component at a time, so a symbolic link
+ * planted anywhere in the store (a PO, a mailbox, tmp/ or new/) makes the
+ * delivery fail with ELOOP or ENOTDIR instead of writing elsewhere. Each
+ * component is checked with podir_name_ok() (or is one of the fixed names
+ * "mailboxes", "mailbag", "tmp", "new", "cur"), so no "..", "/" or NUL ever
+ * reaches a system call. Missing directories are created mode 0700; a
+ * concurrent creator (another LDA, another relay host) is not an error.
+ */
+#ifndef POGATE_STOREFS_H
+#define POGATE_STOREFS_H
+
+#include <stddef.h>
+
+#define STOREFS_NAME_MAX 200
+
+/* Open (creating if CREATE and missing) directory NAME under directory PARENT.
+ * An fd, or -1 with errno set (EINVAL for an unsafe NAME). */
+int storefs_dir(int parent, const char *name, int create);
+
+/* Open PARENT/A/B/C... for the NULL-terminated list of components. */
+int storefs_path(int parent, int create, const char *const *names);
+
+/* Once per process, before threads: host name and random seed. */
+void storefs_init(void);
+
+/* A name unique across time, processes, threads and hosts:
+ * SECONDS.MmicrosPpidQcounterRrandom.HOST (Maildir style; '/', ':' and ','
+ * in the host name are written as \057, \072, \054). */
+void storefs_unique(char *buf, size_t size);
+
+#endif
