@@ -55,6 +55,14 @@ biff = no
 smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination
 milter_default_action = tempfail
 milter_protocol = 6
+# As contrib/postfix/main.cf: the macros pogate-milter reads, one recipient per pogate-lda run.
+milter_connect_macros = j {daemon_name} {daemon_addr} v _
+milter_mail_macros = i {auth_type} {auth_authen} {auth_author} {mail_addr}
+milter_rcpt_macros = i {rcpt_addr}
+milter_end_of_header_macros = i
+milter_end_of_data_macros = i
+pogate_destination_recipient_limit = 1
+pogate1m_destination_recipient_limit = 1
 virtual_mailbox_domains = a.bench.test
 virtual_mailbox_base = $store/virtual
 virtual_mailbox_maps = inline:{ user@a.bench.test=user/ }
@@ -76,8 +84,8 @@ CF
 127.0.0.1:$mport inet n - n - - smtpd -o smtpd_milters=unix:$msock
 127.0.0.1:$nport inet n - n - - smtpd -o smtpd_milters=unix:$nsock
 127.0.0.1:$bport inet n - n - - smtpd -o smtpd_milters=unix:$bsock
-pogate1m unix - n n - - pipe user=$BENCH_USER argv=$lda2 -f \${sender} -- \${recipient}
-pogate unix - n n - - pipe user=$BENCH_USER argv=$lda -f \${sender} -- \${recipient}
+pogate1m unix - n n - - pipe flags=Xq user=$BENCH_USER argv=$lda2 -q \${queue_id} -f \${sender} -- \${recipient}
+pogate unix - n n - - pipe flags=Xq user=$BENCH_USER argv=$lda -q \${queue_id} -f \${sender} -- \${recipient}
 dovecot unix - n n - - pipe flags=DRhu user=$BENCH_USER argv=$DOVECOT_LDA -c $dc/dovecot.conf -f \${sender} -d \${recipient}
 MC
     grep -q '^postlog' "$pf/master.cf" || echo 'postlog unix-dgram n - n - 1 postlogd' >>"$pf/master.cf"

@@ -39,7 +39,8 @@ pogate_conf_write() {
 store = $2
 user = $BENCH_USER
 spf = off
-socket_mode = 0666
+socket_mode = 0660
+socket_group = postfix
 milter_pid_file = $1/run/milter.pid
 lmtp_pid_file = $1/run/lmtp.pid
 CONF
@@ -71,7 +72,8 @@ p1_setup() {
     MILTER=$BUILDDIR/milter/pogate-milter LDA=$BUILDDIR/lda/pogate-lda
     LMTPD=$BUILDDIR/lda/pogate-lmtp PMAP=$BUILDDIR/maps/pogate-map NOOP=$BUILDDIR/tests/bench/noop-milter
     PORT=$(free_port); MPORT=$((PORT + 1)); NPORT=$((PORT + 2)); BPORT=$((PORT + 3))
-    mkdir -p "$store" && chown "$BENCH_USER" "$store"
+    mkdir -p "$store" "$W/sock" && chown "$BENCH_USER" "$store" "$W/sock"
+    S=$W/sock
     variant a "$PORT" user@a.bench.test "$store/virtual/user/new" virtual "" \
         "(a) virtual(8) Maildir, no milter"
     variant b "$MPORT" user@pb.bench.test "$store/pogate/pb/mailboxes/user/new" pogate \
@@ -113,21 +115,21 @@ p1_setup() {
 
     bdc_init "$W/dovecot" "$store"
     bdc_start "$W/dovecot" || { echo "private Dovecot did not start:"; cat "$W/dovecot/start.log" "$W/dovecot/log" 2>/dev/null; }
-    bpf_init "$W/pf" "$PORT" "$MPORT" "$W/milter.sock" "$W/lmtp.sock" "$store" "$W/dovecot" \
-        "$LDA -c $CONF" "$NPORT:$W/noop.sock" "$BPORT:$W/milter1m.sock" "$LDA -c $CONF1M"
+    bpf_init "$W/pf" "$PORT" "$MPORT" "$S/milter.sock" "$S/lmtp.sock" "$store" "$W/dovecot" \
+        "$LDA -c $CONF" "$NPORT:$S/noop.sock" "$BPORT:$S/milter1m.sock" "$LDA -c $CONF1M"
     [ -x "$MILTER" ] && [ -x "$PMAP" ] && {
-        start_daemon "$W/milter.log" 'ready:' "$MILTER" -f -c "$CONF" -p "unix:$W/milter.sock" ||
+        start_daemon "$W/milter.log" 'ready:' "$MILTER" -f -c "$CONF" -p "unix:$S/milter.sock" ||
             echo "pogate-milter did not start"
-        start_daemon "$W/milter1m.log" 'ready:' "$MILTER" -f -c "$CONF1M" -p "unix:$W/milter1m.sock" ||
+        start_daemon "$W/milter1m.log" 'ready:' "$MILTER" -f -c "$CONF1M" -p "unix:$S/milter1m.sock" ||
             echo "pogate-milter (P6) did not start"
     }
-    [ -x "$NOOP" ] && { start_daemon "$W/noop.log" 'ready:' "$NOOP" "unix:$W/noop.sock" || echo "no-op milter did not start"; }
+    [ -x "$NOOP" ] && { start_daemon "$W/noop.log" 'ready:' "$NOOP" "unix:$S/noop.sock" || echo "no-op milter did not start"; }
     [ -x "$LMTPD" ] && [ -x "$PMAP" ] && {
-        start_daemon "$W/lmtp.log" 'listening on' "$LMTPD" -f -c "$CONF" -p "unix:$W/lmtp.sock" ||
+        start_daemon "$W/lmtp.log" 'listening on' "$LMTPD" -f -c "$CONF" -p "unix:$S/lmtp.sock" ||
             echo "pogate-lmtp did not start"
     }
     # smtpd and lmtp run as user postfix and must reach the sockets.
-    for s in "$W/milter.sock" "$W/milter1m.sock" "$W/noop.sock" "$W/lmtp.sock"; do
+    for s in "$S/milter.sock" "$S/milter1m.sock" "$S/noop.sock" "$S/lmtp.sock"; do
         [ -S "$s" ] && chmod 666 "$s"
     done
     bpf_start "$W/pf" || { echo "private Postfix did not start:"; cat "$W/pf/start.log"; return 1; }

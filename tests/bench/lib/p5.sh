@@ -12,7 +12,7 @@ proc_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null
 
 # p5_hold LABEL CONNS CMD...: start a milter on a fresh socket, hold CONNS sessions.
 p5_hold() {
-    local label=$1 conns=$2 sock=$W/p5.sock log=$W/p5-$1.log pid idle held hwm thr hold_pid
+    local label=$1 conns=$2 sock=$S/p5.sock log=$W/p5-$1.log pid idle held hwm thr hold_pid
     shift 2
     rm -f "$sock"
     "$@" "unix:$sock" >"$log" 2>&1 &

@@ -70,7 +70,7 @@ ir_split() {
         /PROGRAM TOTALS/ { v = $1; gsub(",", "", v); total += v; progs++ }
         /^ *[0-9,]+ \(/ && !/PROGRAM TOTALS/ && (/\[.*ld-linux.*\]/ || / \.\/elf\//) { v = $1; gsub(",", "", v); ld += v }
         END {
-            printf "RESULT\tP1-profile\t%s\tIr/delivery\t%d\tcallgrind, %d program(s) run\n", label, total, progs
+            printf "RESULT\tP1-profile\t%s\tIr/delivery\t%d\tcallgrind; the last image if it re-execs itself\n", label, total
             if (total > 0) printf "RESULT\tP1-profile\t%s\tld.so share\t%.3f\tdynamic linking and loading\n", label, ld / total
         }' | tee -a "$RAW" | cut -f3-5 | tr '\t' ' ' | sed 's/^/  /'
 }
