@@ -16,10 +16,10 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-/* What cdbw_put does with a key it has seen before. */
+/* What cdbw_finish does with a key that was put more than once. */
 enum cdbw_dup {
-    CDBW_DUP_ERROR,             /* default: refuse (the caller reports an error) */
-    CDBW_DUP_REPLACE,           /* -r: the new value wins */
+    CDBW_DUP_ERROR,             /* default: keep the first; the caller reports an error */
+    CDBW_DUP_REPLACE,           /* -r: the last value wins */
     CDBW_DUP_IGNORE             /* -w: the first value stays */
 };
 
@@ -28,9 +28,15 @@ struct cdbw;
 /* Start writing PATH (through a temporary file in its directory). NULL, errno set. */
 struct cdbw *cdbw_begin(const char *path);
 
-/* 0: added; 1: the key was there already (handled per MODE); -1: I/O error, errno set. */
-int cdbw_put(struct cdbw *w, const void *key, size_t klen, const void *val, size_t vlen,
-             enum cdbw_dup mode);
+/* Add a record. 0, or -1 on an I/O error (errno set). */
+int cdbw_put(struct cdbw *w, const void *key, size_t klen, const void *val, size_t vlen);
+
+/* Complete the file and look for keys put more than once: DUP (if not NULL)
+ * is called once per extra record. With CDBW_DUP_REPLACE readers then find
+ * the last value, otherwise the first. Returns the number of extra records,
+ * or -1 on an I/O error. Optional: cdbw_commit() finishes the file itself. */
+long cdbw_finish(struct cdbw *w, enum cdbw_dup mode, void (*dup)(void *ctx, const char *key, size_t klen),
+                 void *ctx);
 
 /* Finish, fsync, rename over PATH, fsync the directory. 0, or -1 with errno
  * set and nothing changed. Frees w either way. */
@@ -42,7 +48,7 @@ void cdbw_abort(struct cdbw *w);
 /* fsync the directory that holds PATH (after a rename into it). */
 int cdbw_sync_dir(const char *path);
 
-/* Number of distinct keys put so far. */
+/* Number of records put so far. */
 unsigned long cdbw_count(const struct cdbw *w);
 
 struct cdbr;

@@ -1,10 +1,14 @@
-/* cdbwrite.c - write a CDB file atomically, refusing duplicate keys (cdbfile.h).
+/* cdbwrite.c - write a CDB file atomically, then find duplicate keys in it (cdbfile.h).
  *
  * tinycdb's cdb_make keeps 8 bytes per record in memory and streams the data
- * to the file. Duplicate detection adds a table of 32-bit fingerprints (about
- * 8 bytes per key at most): a fingerprint match is only a suspicion, which
- * cdb_make_exists() then settles exactly by comparing the stored key, so a
- * false match costs a little time and never a wrong answer.
+ * to the file; any table of keys on our side would double that on a map of
+ * a million keys. So duplicates are found after cdb_make_finish(), in the
+ * finished file: two records with one key share a hash, hence a hash table
+ * and a 32-bit hash value; each of the 256 tables is read (pread, a few KB
+ * each), sorted by hash, and only records with equal hashes have their keys
+ * compared. tinycdb places equal keys in insertion order, so the first value
+ * is the one readers find; for "last wins" the slots of each duplicate key
+ * are rewritten newest first. Memory stays what tinycdb needs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,10 +28,9 @@
 struct cdbw {
     struct cdb_make mk;
     int fd;
+    int finished;
     char *path;
     char *tmp;
-    uint32_t *slots;            /* fingerprints, 0 = empty */
-    unsigned bits;              /* the table has 1 << bits slots */
     unsigned long count;
 };
 
@@ -50,8 +53,6 @@ struct cdbw *cdbw_begin(const char *path)
     w->fd = fd;
     w->path = xstrdup(path);
     w->tmp = buf_steal(&tmp);
-    w->bits = 10;
-    w->slots = xcalloc((size_t) 1 << w->bits, sizeof(uint32_t));
     if (cdb_make_start(&w->mk, fd) < 0) {
         cdbw_abort(w);
         return NULL;
@@ -61,7 +62,6 @@ struct cdbw *cdbw_begin(const char *path)
 
 static void cdbw_free(struct cdbw *w)
 {
-    free(w->slots);
     free(w->path);
     free(w->tmp);
     free(w);
@@ -74,7 +74,8 @@ void cdbw_abort(struct cdbw *w)
     if (w == NULL)
         return;
     if (w->fd >= 0) {
-        cdb_make_finish(&w->mk);        /* frees tinycdb's record lists */
+        if (!w->finished)
+            cdb_make_finish(&w->mk);    /* frees tinycdb's record lists */
         close(w->fd);
     }
     unlink(w->tmp);
@@ -84,84 +85,167 @@ void cdbw_abort(struct cdbw *w)
 
 unsigned long cdbw_count(const struct cdbw *w) { return w->count; }
 
-/* A 32-bit fingerprint, never 0 (FNV-1a 64 folded, then mixed). */
-static uint32_t fingerprint(const unsigned char *p, size_t len)
+int cdbw_put(struct cdbw *w, const void *key, size_t klen, const void *val, size_t vlen)
 {
-    uint64_t h = 14695981039346656037ULL;
-    uint32_t f;
-
-    while (len--)
-        h = (h ^ *p++) * 1099511628211ULL;
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 32;
-    f = (uint32_t) h;
-    return f ? f : 1;
-}
-
-static size_t slot_of(uint32_t fp, unsigned bits)
-{
-    return (uint32_t) (fp * 2654435769u) >> (32 - bits);
-}
-
-/* Find FP's slot: 1 if present, 0 with *at the empty slot for it. */
-static int fp_lookup(const struct cdbw *w, uint32_t fp, size_t *at)
-{
-    size_t mask = ((size_t) 1 << w->bits) - 1, i = slot_of(fp, w->bits);
-
-    for (; w->slots[i] != 0; i = (i + 1) & mask) {
-        if (w->slots[i] == fp) {
-            *at = i;
-            return 1;
-        }
-    }
-    *at = i;
-    return 0;
-}
-
-static void grow(struct cdbw *w)
-{
-    uint32_t *old = w->slots;
-    size_t n = (size_t) 1 << w->bits, i, at;
-
-    w->bits++;
-    w->slots = xcalloc((size_t) 1 << w->bits, sizeof(uint32_t));
-    for (i = 0; i < n; i++) {
-        if (old[i]) {
-            fp_lookup(w, old[i], &at);
-            w->slots[at] = old[i];
-        }
-    }
-    free(old);
-}
-
-int cdbw_put(struct cdbw *w, const void *key, size_t klen, const void *val, size_t vlen,
-             enum cdbw_dup mode)
-{
-    uint32_t fp = fingerprint(key, klen);
-    size_t at;
-    int seen;
-
     if (klen > 0x7fffffffu || vlen > 0x7fffffffu || w->mk.cdb_dpos > 0xffffffffu - 16 - klen - vlen)
         return errno = EFBIG, -1;
-    if (fp_lookup(w, fp, &at)) {
-        /* A suspicion only: tinycdb compares the real keys (rare, so its linear scan is fine). */
-        if ((seen = cdb_make_exists(&w->mk, key, (unsigned) klen)) < 0)
-            return -1;
-        if (seen) {
-            if (mode != CDBW_DUP_REPLACE)
-                return 1;
-            return cdb_make_put(&w->mk, key, (unsigned) klen, val, (unsigned) vlen,
-                                CDB_PUT_REPLACE) < 0 ? -1 : 1;
-        }
-    } else {
-        w->slots[at] = fp;
-    }
     if (cdb_make_add(&w->mk, key, (unsigned) klen, val, (unsigned) vlen) < 0)
         return -1;
-    if (++w->count * 4 >= ((unsigned long) 3 << w->bits))
-        grow(w);
+    w->count++;
     return 0;
+}
+
+/* One hash-table slot of the finished file. */
+struct slotent {
+    uint32_t hash, rpos, slot;
+};
+
+static int read_full(int fd, void *buf, size_t len, off_t off)
+{
+    ssize_t n;
+
+    while (len > 0) {
+        if ((n = pread(fd, buf, len, off)) <= 0)
+            return n == 0 ? (errno = EIO, -1) : -1;
+        buf = (char *) buf + n, len -= (size_t) n, off += n;
+    }
+    return 0;
+}
+
+static int key_at(int fd, uint32_t rpos, buf_t *key)
+{
+    unsigned char hdr[8];
+    unsigned klen;
+
+    if (read_full(fd, hdr, 8, rpos) < 0)
+        return -1;
+    klen = cdb_unpack(hdr);
+    buf_reset(key);
+    buf_reserve(key, klen + 1);
+    if (read_full(fd, key->data, klen, (off_t) rpos + 8) < 0)
+        return -1;
+    key->len = klen;
+    key->data[klen] = 0;
+    return 0;
+}
+
+static int by_hash_pos(const void *a, const void *b)
+{
+    const struct slotent *x = a, *y = b;
+
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return x->rpos < y->rpos ? -1 : x->rpos > y->rpos;
+}
+
+struct dupscan {
+    struct cdbw *w;
+    enum cdbw_dup mode;
+    void (*dup)(void *, const char *, size_t);
+    void *ctx;
+    uint32_t tpos, n;           /* the table being scanned */
+    long found;
+};
+
+/* Records M[0..k) share one key (ascending rpos): newest first in probe order. */
+static int newest_first(struct dupscan *s, struct slotent *m, size_t k)
+{
+    uint32_t home = (m[0].hash >> 8) % s->n, tmp;
+    unsigned char e[8];
+    size_t i, j;
+
+    for (i = 0; i < k; i++)     /* slots by probe distance; rpos stays ascending */
+        for (j = i + 1; j < k; j++)
+            if ((m[j].slot + s->n - home) % s->n < (m[i].slot + s->n - home) % s->n)
+                tmp = m[i].slot, m[i].slot = m[j].slot, m[j].slot = tmp;
+    for (i = 0; i < k; i++) {
+        cdb_pack(m[i].hash, e);
+        cdb_pack(m[k - 1 - i].rpos, e + 4);
+        if (pwrite(s->w->fd, e, 8, (off_t) s->tpos + (off_t) m[i].slot * 8) != 8)
+            return -1;
+    }
+    return 0;
+}
+
+/* G records with one hash: sort out which share a key. */
+static int equal_hashes(struct dupscan *s, struct slotent *g, size_t n)
+{
+    buf_t a = BUF_INIT, b = BUF_INIT;
+    struct slotent *same = xmalloc(n * sizeof(*same));
+    char *done = xcalloc(n, 1);
+    size_t i, j, k;
+    int rc = 0;
+
+    for (i = 0; i < n && rc == 0; i++) {
+        if (done[i] || (rc = key_at(s->w->fd, g[i].rpos, &a)) < 0)
+            continue;
+        same[0] = g[i], k = 1;
+        for (j = i + 1; j < n && rc == 0; j++) {
+            if (done[j] || (rc = key_at(s->w->fd, g[j].rpos, &b)) < 0)
+                continue;
+            if (a.len == b.len && memcmp(a.data, b.data, a.len) == 0)
+                same[k++] = g[j], done[j] = 1;
+        }
+        s->found += (long) k - 1;
+        for (j = 1; j < k && s->dup; j++)
+            s->dup(s->ctx, a.data, a.len);
+        if (rc == 0 && k > 1 && s->mode == CDBW_DUP_REPLACE)
+            rc = newest_first(s, same, k);
+    }
+    buf_free(&a), buf_free(&b);
+    free(same), free(done);
+    return rc;
+}
+
+static int scan_table(struct dupscan *s, unsigned char *raw, struct slotent *ents)
+{
+    size_t i, j, m = 0;
+
+    if (read_full(s->w->fd, raw, (size_t) s->n * 8, s->tpos) < 0)
+        return -1;
+    for (i = 0; i < s->n; i++) {
+        if ((ents[m].rpos = cdb_unpack(raw + i * 8 + 4)) != 0) {
+            ents[m].hash = cdb_unpack(raw + i * 8);
+            ents[m++].slot = (uint32_t) i;
+        }
+    }
+    qsort(ents, m, sizeof(*ents), by_hash_pos);
+    for (i = 0; i < m; i = j) {
+        for (j = i + 1; j < m && ents[j].hash == ents[i].hash; j++)
+            continue;
+        if (j - i > 1 && equal_hashes(s, ents + i, j - i) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+long cdbw_finish(struct cdbw *w, enum cdbw_dup mode, void (*dup)(void *ctx, const char *key, size_t klen),
+                 void *ctx)
+{
+    unsigned char toc[2048], *raw = NULL;
+    struct slotent *ents = NULL;
+    struct dupscan s = { w, mode, dup, ctx, 0, 0, 0 };
+    uint32_t max = 0, i;
+    int rc = 0;
+
+    if (w->finished)
+        return 0;
+    w->finished = 1;
+    if (cdb_make_finish(&w->mk) < 0 || read_full(w->fd, toc, sizeof(toc), 0) < 0)
+        return -1;
+    for (i = 0; i < 256; i++)
+        if (cdb_unpack(toc + i * 8 + 4) > max)
+            max = cdb_unpack(toc + i * 8 + 4);
+    raw = xmalloc((size_t) max * 8 + 1);
+    ents = xmalloc(((size_t) max + 1) * sizeof(*ents));
+    for (i = 0; i < 256 && rc == 0; i++) {
+        s.tpos = cdb_unpack(toc + i * 8);
+        s.n = cdb_unpack(toc + i * 8 + 4);
+        if (s.n > 1)
+            rc = scan_table(&s, raw, ents);
+    }
+    free(raw), free(ents);
+    return rc < 0 ? -1 : s.found;
 }
 
 /* fsync the directory holding PATH, so that the rename itself is durable. */
@@ -185,11 +269,12 @@ int cdbw_commit(struct cdbw *w)
     mode_t mode = stat(w->path, &st) == 0 ? st.st_mode & 07777 : 0644;
     int fd = w->fd;
 
-    w->fd = -1;
-    if (cdb_make_finish(&w->mk) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+    if (cdbw_finish(w, CDBW_DUP_IGNORE, NULL, NULL) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+        w->fd = -1;
         close(fd);
         goto fail;
     }
+    w->fd = -1;
     if (close(fd) < 0 || rename(w->tmp, w->path) < 0)
         goto fail;
     if (cdbw_sync_dir(w->path) < 0) {

@@ -1,9 +1,10 @@
 /* mapops.c - compile, update, query and dump one map (mapops.h).
  *
  * The text map is read once and streamed into the CDB writer; duplicate
- * keys are found by the writer (cdbwrite.c), so memory stays near 8 bytes a
- * key whatever the map's size. The compiled file replaces the old one only
- * when the whole text was good.
+ * keys are found by the writer in the finished file (cdbwrite.c), so memory
+ * stays what tinycdb needs (8 bytes a key) whatever the map's size. Only when
+ * there are duplicates is the text read a second time, to name their lines.
+ * The compiled file replaces the old one only when the whole text was good.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "mapops.h"
 #include "maptext.h"
 #include "mem.h"
+#include "strmap.h"
 
 /* MAP -> the compiled file's path (caller frees). */
 static char *cdb_path(const char *map)
@@ -36,19 +38,17 @@ static int status_of_errno(int err)
     return cdb_errno_temporary(err) ? 75 : 1;
 }
 
-/* Put the records of M into W; duplicates per O. Returns -1 on a write error. */
-static int put_records(struct maptext *m, struct cdbw *w, const struct mapopts *o, const char *out)
+/* Put the records of M into W. Returns -1 on a read or write error. */
+static int put_records(struct maptext *m, struct cdbw *w, const char *out)
 {
     struct maprec r;
-    int n, rc;
+    int n;
 
     while ((n = maptext_next(m, &r)) > 0) {
-        if ((rc = cdbw_put(w, r.key, r.klen, r.value, r.vlen, o->dup)) < 0) {
+        if (cdbw_put(w, r.key, r.klen, r.value, r.vlen) < 0) {
             msg_error("%s: write error: %m", out);
             return -1;
         }
-        if (rc == 1 && o->dup == CDBW_DUP_ERROR)
-            maptext_error(m, r.line, "duplicate key (%s): use -r to keep the last or -w the first", r.key);
     }
     if (n < 0) {
         msg_error("%s: read error: %m", maptext_name(m));
@@ -67,19 +67,68 @@ static const char *scratch_path(void)
     return path;
 }
 
-/* Finish W after reading M: commit when all was good (and not -n). */
-static int finish(struct maptext *m, struct cdbw *w, int failed, const char *out, int dry_run)
+static void collect_dup(void *ctx, const char *key, size_t klen)
+{
+    char *k = xstrndup(key, klen);
+
+    strmap_add(ctx, k, (void *) 1);
+    free(k);
+}
+
+/* Read TEXT again and report each repeated key of DUPS at its line. */
+static int report_dups(const char *text, const struct mapopts *o, struct strmap *dups)
+{
+    struct maptext *m = maptext_open(text, o->fold ? 0 : MAPTEXT_NO_FOLD);
+    struct strmap *first = strmap_new();
+    struct maprec r;
+    int *line, *seen, errors = 0;
+
+    while (m && maptext_next(m, &r) > 0) {
+        if (strmap_get(dups, r.key) == NULL)
+            continue;
+        line = xmalloc(sizeof(*line));
+        *line = r.line;
+        if ((seen = strmap_add(first, r.key, line)) != NULL) {
+            maptext_error(m, r.line, "duplicate key (%s), first at line %d: use -r to keep the last "
+                          "value or -w the first", r.key, *seen);
+            free(line);
+        }
+    }
+    if (m)
+        errors = maptext_errors(m);
+    maptext_close(m);
+    strmap_free_values(first);
+    return errors;
+}
+
+/* Complete W after M was read: duplicates, then commit when all was good (and not -n).
+ * TEXT is the text file, or NULL when the records came from stdin (-i). */
+static int finish(struct maptext *m, struct cdbw *w, int failed, const char *out,
+                  const struct mapopts *o, const char *text)
 {
     int errors = maptext_errors(m);
+    struct strmap *dups = strmap_new();
+    long n = 0;
 
-    if (failed || errors || dry_run) {
-        if (w)
-            cdbw_abort(w);
+    if (!failed && !errors && (n = cdbw_finish(w, o->dup, collect_dup, dups)) < 0) {
+        msg_error("%s: write error: %m", out);
+        failed = 1;
+    }
+    if (n > 0 && o->dup == CDBW_DUP_ERROR) {
+        if (text == NULL || (errors = report_dups(text, o, dups)) == 0)
+            msg_error("%s: %ld duplicate key%s: use -r to keep the last value or -w the first",
+                      text ? text : maptext_name(m), n, n == 1 ? "" : "s");
+        errors = errors ? errors : (int) n;
+    }
+    strmap_free(dups);
+    if (failed || errors || o->dry_run) {
+        cdbw_abort(w);
         if (errors)
-            msg_error("%s: %d error%s, %s not written", maptext_name(m), errors, errors == 1 ? "" : "s", out);
+            msg_error("%s: %d error%s, %s not written", text ? text : maptext_name(m), errors,
+                      errors == 1 ? "" : "s", out);
         return failed ? 75 : errors ? 1 : 0;
     }
-    if (w && cdbw_commit(w) < 0) {
+    if (cdbw_commit(w) < 0) {
         msg_error("%s: cannot write: %m", out);
         return 75;
     }
@@ -105,8 +154,8 @@ int mapops_compile(const char *map, const struct mapopts *o)
         free(out);
         return 75;
     }
-    failed = put_records(m, w, o, out) < 0;
-    rc = finish(m, w, failed, out, o->dry_run);
+    failed = put_records(m, w, out) < 0;
+    rc = finish(m, w, failed, out, o, map);
     maptext_close(m);
     free(out);
     return rc;
@@ -129,7 +178,7 @@ static int copy_existing(const char *path, struct cdbw *w)
     while ((n = cdbr_next(r, &pos, &k, &kl, &v, &vl)) > 0) {
         if (cdbr_find(r, k, kl, &lv, &lvl) != 1 || lv != v)
             continue;           /* replaced by a later record */
-        if (cdbw_put(w, k, kl, v, vl, CDBW_DUP_IGNORE) < 0)
+        if (cdbw_put(w, k, kl, v, vl) < 0)
             break;
     }
     cdbr_close(r);
@@ -158,8 +207,8 @@ int mapops_update(const char *map, FILE *in, const struct mapopts *o)
         return rc;
     }
     m = maptext_stream(in, "-", o->fold ? 0 : MAPTEXT_NO_FOLD);
-    failed = put_records(m, w, o, out) < 0;
-    rc = finish(m, w, failed, out, o->dry_run);
+    failed = put_records(m, w, out) < 0;
+    rc = finish(m, w, failed, out, o, NULL);
     maptext_close(m);
     free(out);
     return rc;

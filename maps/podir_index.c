@@ -48,7 +48,7 @@ static void put(struct out *o, int i, const char *key, const void *val, size_t v
 {
     if (o->failed || o->w[i] == NULL)
         return;
-    if (cdbw_put(o->w[i], key, strlen(key), val, vlen, CDBW_DUP_IGNORE) < 0) {
+    if (cdbw_put(o->w[i], key, strlen(key), val, vlen) < 0) {
         msg_error("%s: write error: %m", o->path[i]);
         o->failed = 1;
     }

@@ -38,6 +38,15 @@ void strmap_free(struct strmap *m)
     free(m);
 }
 
+void strmap_free_values(struct strmap *m)
+{
+    size_t i;
+
+    for (i = 0; m && i < m->cap; i++)
+        free(m->slots[i].value);
+    strmap_free(m);
+}
+
 static size_t hash(const char *s)
 {
     uint64_t h = 14695981039346656037ULL;

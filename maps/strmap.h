@@ -20,6 +20,9 @@ void *strmap_get(const struct strmap *m, const char *key);
  * already present (and changes nothing), or NULL when VALUE was stored. */
 void *strmap_add(struct strmap *m, const char *key, void *value);
 
+/* strmap_free(), and free() every value too. */
+void strmap_free_values(struct strmap *m);
+
 size_t strmap_count(const struct strmap *m);
 
 #endif

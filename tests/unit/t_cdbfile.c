@@ -38,6 +38,17 @@ static int value_is(const struct cdbr *r, const char *key, const char *want)
     return cdbr_find(r, key, strlen(key), &v, &len) == 1 && len == strlen(want) && memcmp(v, want, len) == 0;
 }
 
+static int ndups;
+static char dupkeys[256];
+
+static void on_dup(void *ctx, const char *key, size_t klen)
+{
+    (void) ctx;
+    ndups++;
+    if (strlen(dupkeys) + klen < sizeof(dupkeys))
+        strncat(dupkeys, key, klen);
+}
+
 static void writer(void)
 {
     struct cdbw *w;
@@ -47,33 +58,48 @@ static void writer(void)
     char v[16];
 
     ok((w = cdbw_begin(path)) != NULL, "begin");
-    is_int(cdbw_put(w, "a", 1, "1", 1, CDBW_DUP_ERROR), 0, "put a");
-    is_int(cdbw_put(w, "b", 1, "2", 1, CDBW_DUP_ERROR), 0, "put b");
-    is_int(cdbw_put(w, "a", 1, "x", 1, CDBW_DUP_ERROR), 1, "duplicate refused");
-    is_int(cdbw_put(w, "b", 1, "3", 1, CDBW_DUP_REPLACE), 1, "duplicate replaced (-r)");
-    is_int(cdbw_put(w, "a", 1, "y", 1, CDBW_DUP_IGNORE), 1, "duplicate ignored (-w)");
-    is_int(cdbw_put(w, "", 0, "empty", 5, CDBW_DUP_ERROR), 0, "empty key allowed");
-    is_int(cdbw_count(w), 3, "three distinct keys");
+    is_int(cdbw_put(w, "a", 1, "1", 1), 0, "put a");
+    is_int(cdbw_put(w, "b", 1, "2", 1), 0, "put b");
+    is_int(cdbw_put(w, "a", 1, "x", 1), 0, "put a again");
+    is_int(cdbw_put(w, "b", 1, "3", 1), 0, "put b again");
+    is_int(cdbw_put(w, "b", 1, "4", 1), 0, "put b a third time");
+    is_int(cdbw_put(w, "", 0, "empty", 5), 0, "empty key allowed");
+    is_int(cdbw_count(w), 6, "six records");
     is_int(entries(), 1, "only the temporary file exists before commit");
+    is_int(cdbw_finish(w, CDBW_DUP_ERROR, on_dup, NULL), 3, "finish finds 3 extra records");
+    is_int(ndups, 3, "... reported one by one");
+    ok(strcmp(dupkeys, "abb") == 0 || strcmp(dupkeys, "bba") == 0, "... naming their keys (%s)", dupkeys);
     is_int(cdbw_commit(w), 0, "commit");
     is_int(entries(), 1, "after commit: just the map, no temporary file");
     ok((r = cdbr_open(path, NULL)) != NULL, "reader opens it");
-    ok(value_is(r, "a", "1"), "first value kept");
-    ok(value_is(r, "b", "3"), "replaced value found");
+    ok(value_is(r, "a", "1"), "first value found (default and -w)");
+    ok(value_is(r, "b", "2"), "first value of b");
     ok(value_is(r, "", "empty"), "empty key");
     ok(!value_is(r, "c", ""), "absent key");
     cdbr_close(r);
+
+    w = cdbw_begin(path);
+    cdbw_put(w, "a", 1, "1", 1);
+    cdbw_put(w, "b", 1, "2", 1);
+    cdbw_put(w, "a", 1, "x", 1);
+    cdbw_put(w, "b", 1, "3", 1);
+    cdbw_put(w, "b", 1, "4", 1);
+    is_int(cdbw_finish(w, CDBW_DUP_REPLACE, NULL, NULL), 3, "-r: 3 extra records");
+    is_int(cdbw_commit(w), 0, "commit");
+    ok((r = cdbr_open(path, NULL)) != NULL && value_is(r, "a", "x") && value_is(r, "b", "4"),
+       "-r: the last value is the one found");
+    cdbr_close(r);
     fd = open(path, O_RDONLY);
     ok(cdb_init(&c, fd) == 0 && cdb_find(&c, "b", 1) == 1 && cdb_datalen(&c) == 1
-       && cdb_read(&c, v, 1, cdb_datapos(&c)) == 0 && v[0] == '3', "tinycdb's own reader agrees");
+       && cdb_read(&c, v, 1, cdb_datapos(&c)) == 0 && v[0] == '4', "tinycdb's own reader agrees on -r");
     cdb_free(&c);
     close(fd);
 
     ok((w = cdbw_begin(path)) != NULL, "second writer");
-    cdbw_put(w, "z", 1, "9", 1, CDBW_DUP_ERROR);
+    cdbw_put(w, "z", 1, "9", 1);
     cdbw_abort(w);
     is_int(entries(), 1, "abort removes the temporary file");
-    ok((r = cdbr_open(path, NULL)) != NULL && value_is(r, "a", "1") && !value_is(r, "z", "9"),
+    ok((r = cdbr_open(path, NULL)) != NULL && value_is(r, "a", "x") && !value_is(r, "z", "9"),
        "abort leaves the old map as it was");
     cdbr_close(r);
     ok(cdbw_begin("/nonexistent/dir/x.cdb") == NULL && errno == ENOENT, "begin in a missing dir: ENOENT");
@@ -85,26 +111,28 @@ static void many(void)
 {
     struct cdbw *w = cdbw_begin(path);
     struct cdbr *r;
-    char k[32];
-    int i, dups = 0, found = 0;
+    char k[32], v[32];
+    int i, found = 0;
 
     for (i = 0; i < 200000; i++) {
         snprintf(k, sizeof(k), "key%d", i);
-        dups += cdbw_put(w, k, strlen(k), k, strlen(k), CDBW_DUP_ERROR) != 0;
+        cdbw_put(w, k, strlen(k), k, strlen(k));
     }
     for (i = 0; i < 200000; i += 1000) {
         snprintf(k, sizeof(k), "key%d", i);
-        dups += cdbw_put(w, k, strlen(k), "x", 1, CDBW_DUP_ERROR) == 1 ? 0 : 1000;
+        cdbw_put(w, k, strlen(k), "new", 3);
     }
-    is_int(dups, 0, "200000 distinct keys: no false duplicate; 200 real ones all found");
-    is_int(cdbw_count(w), 200000, "count");
+    ndups = 0;
+    dupkeys[0] = 0;
+    is_int(cdbw_finish(w, CDBW_DUP_REPLACE, on_dup, NULL), 200, "200000 keys + 200 repeats: exactly 200 found");
     is_int(cdbw_commit(w), 0, "commit");
     r = cdbr_open(path, NULL);
     for (i = 0; r && i < 200000; i += 7) {
         snprintf(k, sizeof(k), "key%d", i);
-        found += value_is(r, k, k);
+        snprintf(v, sizeof(v), "%s", i % 1000 ? k : "new");
+        found += value_is(r, k, v);
     }
-    is_int(found, (200000 + 6) / 7, "every sampled key reads back");
+    is_int(found, (200000 + 6) / 7, "every sampled key reads back its (last) value");
     cdbr_close(r);
 }
 
@@ -115,7 +143,7 @@ static unsigned char *image(size_t *len)
     unsigned char *mem;
     FILE *fp;
 
-    cdbw_put(w, "key", 3, "value", 5, CDBW_DUP_ERROR);
+    cdbw_put(w, "key", 3, "value", 5);
     cdbw_commit(w);
     fp = fopen(path, "rb");
     mem = malloc(4096);
