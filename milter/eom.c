@@ -134,7 +134,7 @@ sfsistat mlfi_eom(SMFICTX *m)
         return finish(c, SMFIS_REJECT, "reject-size");
     }
     if (c->ob && (st = outbound_eom(m, c)) != SMFIS_CONTINUE)
-        return finish(c, st, st == SMFIS_TEMPFAIL ? "defer" : "reject");
+        return finish(c, st, st == SMFIS_TEMPFAIL ? "defer" : st == SMFIS_DISCARD ? "discard" : "reject");
     if (c->spf_checked && c->spf_header.len
         && smfi_insheader(m, 0, "Received-SPF", c->spf_header.data) != MI_SUCCESS) {
         msg_error("smfi_insheader(Received-SPF) failed");
