@@ -109,7 +109,7 @@ static void h_data(void *ctx, int spool_fd, long long size, int nrcpt, buf_t *re
     }
     (void) deliver_message(&p, spool_fd, t->rcpt, nrcpt);
     /* Nothing is answered before the fsync that covers it has completed. */
-    (void) deliver_sync(t->rcpt, nrcpt, groupsync_dir);
+    (void) deliver_sync(&p, t->rcpt, nrcpt, groupsync_dir);
     for (int i = 0; i < nrcpt; i++) {
         if (dstatus_is_pending(&t->rcpt[i].st))
             buf_puts(&replies[i], "451 4.3.0 Error: delivery status unknown");
