@@ -27,6 +27,30 @@
 # Delivery runs as the unprivileged user `pogate` everywhere (tests/deps.sh creates it).
 
 BENCH_USER=${BENCH_USER:-pogate}
+
+# CPU accounting: the MTAs and daemons run in a cgroup of their own (v1 cpuacct),
+# so the CPU time a variant costs per message is measured apart from whatever
+# else the machine runs. Without the cgroup, CPU figures are "n/a".
+#   cg_init / cg_fini       create and remove the group
+#   in_cg CMD...            run CMD (and everything it forks) in the group
+#   cg_usage                nanoseconds of CPU used by the group so far
+cg_init() {
+    CG=/sys/fs/cgroup/cpuacct/pogate-bench.$$
+    mkdir "$CG" 2>/dev/null || CG=
+}
+in_cg() {
+    if [ -n "${CG:-}" ]; then
+        sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CG" "$@"
+    else
+        "$@"
+    fi
+}
+cg_usage() { [ -n "${CG:-}" ] && cat "$CG/cpuacct.usage"; }
+cg_fini() {
+    [ -n "${CG:-}" ] || return 0
+    wait_for 10 rmdir "$CG" || echo "cgroup $CG still busy: $(cat "$CG/cgroup.procs" | tr '\n' ' ')"
+    CG=
+}
 DOVECOT_LDA=${DOVECOT_LDA:-/usr/lib/dovecot/dovecot-lda}
 
 bpf_init() {
@@ -95,7 +119,7 @@ MC
 
 bpf_start() {
     # postfix reports start-up errors only to a terminal or syslog: give it a terminal.
-    script -qec "postfix -c $1 start" /dev/null >>"$1/start.log" 2>&1
+    in_cg script -qec "postfix -c $1 start" /dev/null >>"$1/start.log" 2>&1
 }
 
 bpf_stop() {
@@ -164,7 +188,7 @@ DC
 }
 
 bdc_start() {
-    dovecot -c "$1/dovecot.conf" >>"$1/start.log" 2>&1 &&
+    in_cg dovecot -c "$1/dovecot.conf" >>"$1/start.log" 2>&1 &&
         wait_for 20 test -S "$1/run/lmtp"
 }
 

@@ -23,7 +23,7 @@ pogate_conf() {
     lpo=$(printf '%s' "$po" | tr '[:upper:]' '[:lower:]')
     mkdir -p "$dir/run" "$store/$lpo/mailboxes/user/tmp" "$store/$lpo/mailboxes/user/new" \
         "$store/$lpo/mailboxes/user/cur"
-    echo "$po domain=$dom state=active postmaster=USER maxsize=20M" >>"$dir/postoffices"
+    echo "$po domain=$dom state=active postmaster=USER maxsize=200M" >>"$dir/postoffices"
     echo "$po/USER address=user@$dom name=\"Bench User\"" >>"$dir/mailboxes"
     # The other mailboxes of this postoffice, so the maps have the size asked for.
     awk -v po="$po" -v dom="$dom" -v n="$n" 'BEGIN {
@@ -50,7 +50,12 @@ CONF
 start_daemon() {
     local log=$1 pat=$2
     shift 2
-    "$@" >>"$log" 2>&1 &
+    # Not through in_cg: $! must be the daemon itself (sh execs it), to stop it by PID.
+    if [ -n "${CG:-}" ]; then
+        sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CG" "$@" >>"$log" 2>&1 &
+    else
+        "$@" >>"$log" 2>&1 &
+    fi
     P1_PIDS+=($!)
     wait_for 30 grep -q "$pat" "$log"
 }
@@ -69,6 +74,7 @@ missing() {
 
 p1_setup() {
     local store=$W/store maxmbx=$1
+    cg_init
     MILTER=$BUILDDIR/milter/pogate-milter LDA=$BUILDDIR/lda/pogate-lda
     LMTPD=$BUILDDIR/lda/pogate-lmtp PMAP=$BUILDDIR/maps/pogate-map NOOP=$BUILDDIR/tests/bench/noop-milter
     PORT=$(free_port); MPORT=$((PORT + 1)); NPORT=$((PORT + 2)); BPORT=$((PORT + 3))
@@ -143,6 +149,7 @@ p1_teardown() {
     for p in "${P1_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
     for p in "${P1_PIDS[@]}"; do wait "$p" 2>/dev/null; done
     P1_PIDS=()
+    cg_fini
 }
 
 # clean VARIANT: empty the variant's target before a run (Dovecot and virtual(8)
@@ -158,12 +165,14 @@ clean() {
 
 count_new() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l; }
 
-# p1_measure VARIANT N SESSIONS: print msg/s, or FAIL/n-a with the reason.
+# p1_measure VARIANT N SESSIONS: print msg/s and CPU ms per message (or "n/a"),
+# or FAIL/n-a with the reason.
 p1_measure() {
-    local v=$1 n=$2 s=$3 new=${V_NEW[$1]} m t0 t1 got limit i=0 qs
+    local v=$1 n=$2 s=$3 new=${V_NEW[$1]} m t0 t1 got limit i=0 qs c0 c1
     if m=$(missing "${V_NEED[$v]}"); then echo "n/a (not built: $m)"; return 0; fi
     clean "$v"; sync
     limit=$(( (${P1_TIMEOUT:-60} + n / 20) * 10 ))
+    c0=$(cg_usage)
     t0=$(date +%s.%N)
     if ! smtp-source -s "$s" -d -m "$n" -l 8192 -f bench@src.bench.test -t "${V_RCPT[$v]}" \
         "127.0.0.1:${V_PORT[$v]}" >"$W/smtp-source.$v.log" 2>&1; then
@@ -175,10 +184,11 @@ p1_measure() {
     done
     t1=$(find "$new" -maxdepth 1 -type f -printf '%C@\n' 2>/dev/null | sort -n | tail -1)
     wait_for 10 test "$(bpf_queue_size "$W/pf")" = 0
+    c1=$(cg_usage)
     qs=$(bpf_queue_size "$W/pf") got=$(count_new "$new")
     if [ "$got" != "$n" ] || [ "$qs" != 0 ]; then
         echo "FAIL $got of $n delivered, $qs left in the queue"
         bpf_flush "$W/pf"; return 0
     fi
-    echo "$n / ($t1 - $t0)" | bc -l
+    echo "$(echo "$n / ($t1 - $t0)" | bc -l) $([ -n "$c0" ] && echo "($c1 - $c0) / 1000000 / $n" | bc -l || echo n/a)"
 }

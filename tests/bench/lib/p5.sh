@@ -54,7 +54,7 @@ peak_kib() {
     local out=$1
     shift
     if /usr/bin/time -f 'maxrss %M' -o "$out" \
-        setpriv --reuid="$BENCH_USER" --regid="$BENCH_USER" --init-groups "$@" >/dev/null 2>"$out.err"; then
+        setpriv --reuid="$BENCH_USER" --regid="$BENCH_USER" --init-groups "$@" >"$out.err" 2>&1; then
         sed -n 's/^maxrss //p' "$out"
     else
         echo "FAIL (exit $?: $(head -1 "$out.err"))"

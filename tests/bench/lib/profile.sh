@@ -24,7 +24,7 @@ syscalls() {
     sleep 1
     st=$(p1_measure "$v" "$m" 5)
     kill -INT "$tr"; wait "$tr" 2>/dev/null
-    if ! isnum "$st"; then result P1-profile "${V_LABEL[$v]}" "syscalls/msg" "$st"; return; fi
+    if ! isnum "${st%% *}"; then result P1-profile "${V_LABEL[$v]}" "syscalls/msg" "$st"; return; fi
     # strace -c: "% time seconds usecs/call calls errors syscall", errors column optional.
     awk -v m="$m" -v label="${V_LABEL[$v]}" '
         $NF ~ /^[a-z_0-9]+$/ && $1 ~ /^[0-9.]+$/ && NF >= 5 {
