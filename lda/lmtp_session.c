@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "deliver.h"
 #include "groupsync.h"
+#include "lmtp_qid.h"
 #include "lmtp_proto.h"
 #include "lmtp_session.h"
 #include "log.h"
@@ -96,8 +97,9 @@ static int h_rcpt(void *ctx, const char *address, buf_t *reply)
 static void h_data(void *ctx, int spool_fd, long long size, int nrcpt, buf_t *replies)
 {
     struct txn *t = ctx;
+    char qid[64];
     struct deliver_params p = {
-        .store = t->env->conf->store, .sender = t->sender, .queue_id = NULL,
+        .store = t->env->conf->store, .sender = t->sender, .queue_id = qid,
         .quota_action = t->env->conf->quota_action, .flags = DELIVER_DEFER_DIRSYNC,
     };
 
@@ -107,6 +109,10 @@ static void h_data(void *ctx, int spool_fd, long long size, int nrcpt, buf_t *re
             buf_puts(&replies[i], "451 4.3.0 Error: internal recipient count mismatch");
         return;
     }
+    /* The MTA's queue id, for the log lines of this thread and the mailbag envelope. */
+    if (lmtp_queue_id(spool_fd, qid, sizeof(qid)) < 0)
+        p.queue_id = NULL;
+    msg_set_queue_id(p.queue_id);
     (void) deliver_message(&p, spool_fd, t->rcpt, nrcpt);
     /* Nothing is answered before the fsync that covers it has completed. */
     (void) deliver_sync(&p, t->rcpt, nrcpt, groupsync_dir);
@@ -116,6 +122,7 @@ static void h_data(void *ctx, int spool_fd, long long size, int nrcpt, buf_t *re
         else
             (void) status_reply(&t->rcpt[i].st, &replies[i]);
     }
+    msg_set_queue_id(NULL);
 }
 
 static void txn_reset(void *ctx)

@@ -82,6 +82,7 @@ like "mailbag recipients delivered" "$plog" "to=<anna@bag.example.com>.*status=s
 like "second postoffice delivered" "$plog" "to=<boss@hr.example.com>.*status=sent"
 like "unknown mailbox bounced 5.1.1" "$plog" "to=<nobody@sales.example.com>.*dsn=5\.1\.1.*status=bounced"
 like "broken store deferred with 4.x.x, the others delivered" "$plog" "to=<broken@sales.example.com>.*dsn=4\.[0-9.]*.*status=deferred"
+like "pogate-lmtp's log lines carry the Postfix queue id" "$(cat "$log")" "$qid: to=<js@sales\.example\.com>.*status=delivered"
 is "exactly the five good recipients sent" \
    "$(grep "$qid: to=" "$pf/maillog" | grep -c 'status=sent')" 5
 
