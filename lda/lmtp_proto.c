@@ -28,6 +28,7 @@ struct session {
     int in_mail;                /* MAIL accepted, transaction open */
     int nrcpt;                  /* recipients accepted in this transaction */
     int errors;
+    int spool_fd;               /* reused by every transaction of the connection */
     buf_t line;
     buf_t addr;
     buf_t reply;
@@ -278,16 +279,22 @@ static void data_replies(struct session *s, struct spool *sp)
     buf_free(&fault);
 }
 
-static int open_spool(const char *dir)
+/* The connection's spool file, emptied: one unlinked file per connection,
+ * not one per message, saves a create and an unlink per delivery. */
+static int open_spool(struct session *s)
 {
     buf_t path = BUF_INIT;
-    int fd;
 
-    buf_printf(&path, "%s/pogate-lmtp.XXXXXX", dir);
-    if ((fd = mkstemp(path.data)) >= 0)
+    if (s->spool_fd >= 0) {
+        if (ftruncate(s->spool_fd, 0) == 0 && lseek(s->spool_fd, 0, SEEK_SET) == 0)
+            return s->spool_fd;
+        (void) close(s->spool_fd);
+    }
+    buf_printf(&path, "%s/pogate-lmtp.XXXXXX", s->p->spool_dir);
+    if ((s->spool_fd = mkstemp(path.data)) >= 0)
         (void) unlink(path.data);
     buf_free(&path);
-    return fd;
+    return s->spool_fd;
 }
 
 static int cmd_data(struct session *s, const char *arg)
@@ -304,7 +311,7 @@ static int cmd_data(struct session *s, const char *arg)
         reply_error(s, "501 5.5.4 Syntax: DATA");
         return CONTINUE;
     }
-    if ((sp.fd = open_spool(s->p->spool_dir)) < 0) {
+    if ((sp.fd = open_spool(s)) < 0) {
         msg_warn("cannot create spool file in %s: %m", s->p->spool_dir);
         reply(s, "451 4.3.0 Error: cannot create spool file");
         return CONTINUE;
@@ -315,7 +322,6 @@ static int cmd_data(struct session *s, const char *arg)
     if ((end = read_message(s, &sp)) == CONTINUE)
         data_replies(s, &sp);
     buf_free(&sp.wbuf);
-    (void) close(sp.fd);
     end_transaction(s);
     return end;
 }
@@ -428,7 +434,7 @@ static int one_command(struct session *s)
 enum lmtp_end lmtp_serve(const struct lmtp_params *p, const struct lmtp_handler *h, void *ctx,
                          int in_fd, int out_fd)
 {
-    struct session s = { .p = p, .h = h, .ctx = ctx };
+    struct session s = { .p = p, .h = h, .ctx = ctx, .spool_fd = -1 };
     char greeting[300];
     int end;
 
@@ -449,6 +455,8 @@ enum lmtp_end lmtp_serve(const struct lmtp_params *p, const struct lmtp_handler 
     if (end != LMTP_END_EOF && end != LMTP_END_IO)
         (void) lmtp_io_flush(s.io, p->command_timeout);
     lmtp_io_free(s.io);
+    if (s.spool_fd >= 0)
+        (void) close(s.spool_fd);
     buf_free(&s.line);
     buf_free(&s.addr);
     buf_free(&s.reply);
