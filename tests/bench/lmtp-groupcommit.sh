@@ -58,6 +58,6 @@ for set in one three; do
         # shellcheck disable=SC2086
         run off "$conns" ${!set}; off=$last_rate
         printf '%-4s %5s %5s %6s %8s %9s %11s %9s\n' "" "" "" "" "" \
-            "$(awk -v a="$on" -v b="$off" 'BEGIN { printf "x%.2f", b > 0 ? a / b : 0 }')" "(on/off)" ""
+            "$(awk -v a="$on" -v b="$off" 'BEGIN { printf "x%.2f", (b > 0 ? a / b : 0) }')" "(on/off)" ""
     done
 done
