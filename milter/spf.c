@@ -47,7 +47,11 @@ static const struct {
     { "!NO_DATA", NO_DATA }, { "!NO_RECOVERY", NO_RECOVERY },
 };
 
-static _Noreturn void spf_log_error(const char *file, int line, const char *text)
+/* libspf2 declares its error hook noreturn in the pointer type, which
+ * clang checks: the attribute, not C11's _Noreturn, satisfies both compilers. */
+static void spf_log_error(const char *, int, const char *) __attribute__((noreturn));
+
+static void spf_log_error(const char *file, int line, const char *text)
 {
     msg_fatal("libspf2: %s:%d: %s", file ? file : "?", line, text);
 }

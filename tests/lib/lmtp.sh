@@ -34,9 +34,12 @@ CONF
 lmtp_start() {
     local dir=$1 sock=$2 log=$3
     shift 3
+    # LOG may hold an earlier run's "listening" line: only newer lines count.
+    local seen
+    seen=$(cat "$log" 2>/dev/null | wc -l)
     "$LMTP" -f -c "$dir" -p "$sock" "$@" >>"$log" 2>&1 &
     LMTP_PID=$!
-    wait_for 30 grep -q "listening on $sock" "$log"
+    wait_for 30 sh -c 'tail -n +$(($1 + 1)) "$2" | grep -q "listening on $3"' sh "$seen" "$log" "$sock"
 }
 
 lmtp_stop() {
