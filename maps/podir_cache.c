@@ -74,17 +74,17 @@ static int read_header(struct podir *d, const char **why)
     return 0;
 }
 
-struct podir *podir_open(const char *confdir)
+/* Open PATH, or LEN bytes at MEM when MEM is not NULL (podir_int.h). */
+static struct podir *open_index(const char *path, const void *mem, size_t len)
 {
     struct podir *d = xcalloc(1, sizeof(*d));
-    buf_t path = BUF_INIT;
     const char *why = NULL;
     int saved;
 
-    buf_printf(&path, "%s/index.cdb", confdir);
-    d->path = buf_steal(&path);
+    d->path = xstrdup(path);
     atomic_init(&d->refs, 1);
-    if ((d->r = cdbr_open(d->path, &why)) == NULL || read_header(d, &why) < 0) {
+    d->r = mem ? cdbr_mem(mem, len, &why) : cdbr_open(path, &why);
+    if (d->r == NULL || read_header(d, &why) < 0) {
         saved = d->r ? EPROTO : errno;
         if (why)
             msg_error("%s: %s", d->path, why);
@@ -97,6 +97,22 @@ struct podir *podir_open(const char *confdir)
         return NULL;
     }
     return d;
+}
+
+struct podir *podir_open(const char *confdir)
+{
+    buf_t path = BUF_INIT;
+    struct podir *d;
+
+    buf_printf(&path, "%s/index.cdb", confdir);
+    d = open_index(path.data, NULL, 0);
+    buf_free(&path);
+    return d;
+}
+
+struct podir *podir_open_mem(const void *mem, size_t len, const char *name)
+{
+    return open_index(name, mem, len);
 }
 
 void podir_put(struct podir *d)

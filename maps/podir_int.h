@@ -18,4 +18,8 @@ struct podir {
     size_t nx4, nx6;
 };
 
+/* A snapshot over LEN bytes at MEM (not copied), named NAME in messages:
+ * what the fuzz target feeds hostile index files through. */
+struct podir *podir_open_mem(const void *mem, size_t len, const char *name);
+
 #endif
