@@ -1,0 +1,27 @@
+#!/bin/bash
+# t-demo.sh - the README's first command, contrib/demo/run, on the suite's
+# build: it must run without an error, deliver the inbound mail into the
+# Maildir and the mailbag, reject the unknown mailbox and the restricted
+# sender at RCPT, and show the outbound message leaving under its public name.
+. "$SRCDIR/tests/lib/tap.sh"
+
+out=$TESTTMP/demo.out
+DEMO_BUILDDIR=$BUILDDIR TESTTMP= bash "$SRCDIR/contrib/demo/run" >"$out" 2>&1
+status=$?
+is "contrib/demo/run exits 0" "$status" 0
+[ "$status" = 0 ] || sed 's/^/# /' "$out"
+log=$(cat "$out")
+like "inbound to an alias queued" "$log" '250 2\.0\.0 Ok: queued as'
+like "alias delivered into the Maildir of sales/jsmith" "$log" 'store/sales/mailboxes/jsmith/new/[^ ]+'
+like "the mailbag PO got its message" "$log" 'store/legacy/mailbag/new/[^ ]+'
+like "mailbag envelope names the recipient" "$log" 'X-Pogate-Recipient: <anna@legacy\.example\.net> mailbox=anna'
+like "unknown mailbox refused at RCPT" "$log" '550 5\.1\.1 <nobody@sales\.example\.com>'
+like "restricted mailbox may not send out" "$log" '550 5\.7\.1 <temp@sales\.po>'
+like "outbound envelope sender rewritten" "$log" 'X-Mail-Args: <john\.smith@sales\.example\.com>'
+like "outbound From: rewritten with display name" "$log" 'From: John Smith <john\.smith@sales\.example\.com>'
+like "pogate-lda logged the delivery with the queue id" "$log" 'pogate-lda\[[0-9]+\]: [0-9A-F]+: to=<john\.smith@sales\.example\.com>.*status=delivered'
+check_fail "nothing left in the queue" grep -q 'some mail still queued' "$out"
+dir=$(sed -n 's/.*Postoffices (text maps in \(.*\)\/conf).*/\1/p' "$out")
+like "the demo names its directory" "$dir" '^/tmp/pogate-demo\.'
+check_fail "the demo removed its directory" test -e "$dir"
+done_testing
