@@ -1,0 +1,119 @@
+# shellcheck shell=bash
+# lib.sh - what the reliability tests (tests/reliability/r-*.sh) share: a
+# pogate configuration directory with the postoffice REL (rel.example,
+# tests/reliability/conf), a private Postfix set up from the shipped
+# contrib/postfix/main.cf and master.cf (pogate-lda through pipe(8),
+# optionally pogate-milter), the message generator and store checker rel.py,
+# and the RESULT line every test prints. Sourced after tap.sh.
+#
+# Size: R_SCALE=bounded (default; what tests/run runs, each test well under a
+# minute) or long (tests/reliability/run). `scale BOUNDED LONG` prints the one
+# that applies.
+#
+#   rel_conf DIR STORE [EXTRA-CONF-LINES]  maps + pogate.conf for milter and LDA, pogate-map
+#   rel_milter                              start pogate-milter on $REL_SOCK (before
+#                                           rel_postfix, whose smtpd then uses it)
+#   rel_postfix PORT [LDA-COMMAND]          private Postfix from contrib/ (sets PF_*);
+#                                           LDA-COMMAND replaces pogate-lda in the argv
+#   rel_send ARGS...                        rel.py send --port $PF_PORT ARGS...
+#   rel_check ARGS...                       rel.py check --store $REL_STORE ARGS...
+#   field NAME LINE                         the value of NAME= in a key=value line
+#   result R NAME MESSAGES DELIVERED LOST DUPLICATES SECONDS [NOTE]
+#                                           the RESULT line (see tests/reliability/run)
+#   rel_cleanup                             stop everything started here (an EXIT trap)
+
+. "$SRCDIR/tests/lib/postfix.sh"
+. "$SRCDIR/tests/lib/milter.sh"
+LDA=${LDA:-$BUILDDIR/lda/pogate-lda}
+REL=$SRCDIR/tests/reliability
+R_SCALE=${R_SCALE:-bounded}
+case $R_SCALE in bounded | long) ;; *) echo "R_SCALE must be bounded or long" >&2; exit 2 ;; esac
+
+scale() { if [ "$R_SCALE" = long ]; then echo "$2"; else echo "$1"; fi; }
+
+rel_need() {
+    local what
+    for what in "$LDA" "$MILTER" "$POGATE_MAP"; do
+        [ -x "$what" ] || { echo "1..0 # skip $(basename "$what") not built"; exit 0; }
+    done
+    if [ "$(id -u)" != 0 ] || ! command -v postfix >/dev/null || ! command -v python3 >/dev/null; then
+        echo "1..0 # skip needs root, Postfix and python3"
+        exit 0
+    fi
+}
+
+rel_conf() {
+    local dir=$1 store=$2 extra=${3:-}
+    REL_CONF=$dir REL_STORE=$store REL_SOCK=$dir/run/milter.sock
+    mkdir -p "$dir/run" "$store"
+    cp "$REL"/conf/* "$dir"/
+    cat >"$dir/pogate.conf" <<CONF
+store = $store
+user = pogate
+log_file = $dir/pogate.log
+milter_pid_file = $dir/run/milter.pid
+socket_group = postfix
+spf = off
+$extra
+CONF
+    chmod 755 "$dir"
+    : >"$dir/pogate.log"
+    chown pogate "$dir/run" "$store" "$dir/pogate.log"
+    "$POGATE_MAP" -c "$dir" >"$dir/pogate-map.log" 2>&1 || { cat "$dir/pogate-map.log"; return 1; }
+}
+
+# The main.cf lines of contrib/postfix/main.cf (continuations joined), with the
+# paths of this test.
+_rel_contrib_main() {
+    awk '/^[ \t]*#/ || /^[ \t]*$/ { next }
+         /^[ \t]/ { line = line " " $0; next }
+         { if (line != "") print line; line = $0 }
+         END { if (line != "") print line }' "$SRCDIR/contrib/postfix/main.cf" |
+        sed -e "s|/etc/pogate|$REL_CONF|g" -e "s|unix:/run/pogate/milter.sock|unix:$REL_SOCK|g"
+}
+
+# The pogate service of contrib/postfix/master.cf, with this test's paths.
+_rel_contrib_master() {
+    local lda=$1
+    awk '/^pogate[ \t]/ { on = 1; print; next }
+         on && /^[ \t]/ { print; next }
+         { on = 0 }' "$SRCDIR/contrib/postfix/master.cf" |
+        sed -e "s|/usr/sbin/pogate-lda|$lda|" -e "s|/etc/pogate|$REL_CONF|g"
+}
+
+rel_postfix() {
+    local port=$1 lda=${2:-$LDA} line
+    PF_PORT=$port
+    pf_init "$TESTTMP/postfix" || return 1
+    while IFS= read -r line; do pf_conf "$line" || return 1; done < <(_rel_contrib_main)
+    # Loopback stands for the Internet here: mynetworks is not loopback. The
+    # milter is used only when the test started it (rel_milter).
+    [ -n "${MILTER_PID:-}" ] || pf_conf "smtpd_milters =" || return 1
+    pf_conf "mynetworks = 192.0.2.0/24" \
+        "queue_run_delay = 1s" "minimal_backoff_time = 1s" "maximal_backoff_time = 2s" \
+        "message_size_limit = 0" "mailbox_size_limit = 0" || return 1
+    _rel_contrib_master "$lda" >>"$PF_DIR/etc/master.cf"
+    grep -q "argv=$lda " "$PF_DIR/etc/master.cf" || { echo "# no pogate service in master.cf" >&2; return 1; }
+    pf_start
+}
+
+rel_milter() {
+    milter_start "$REL_CONF" "$REL_SOCK" "$REL_CONF/milter.log"
+}
+
+rel_send() { python3 "$REL/rel.py" send --port "$PF_PORT" "$@"; }
+rel_check() { python3 "$REL/rel.py" check --store "$REL_STORE" "$@"; }
+
+field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
+
+result() {
+    printf 'RESULT\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "${8:-}"
+}
+
+# Acknowledged ids (code 250) of an acks file.
+acked() { awk '$2 == 250 { print $1 }' "$1"; }
+
+rel_cleanup() {
+    pf_stop
+    milter_stop
+}

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""rel.py - message generator, SMTP sender and store checker of tests/reliability.
+
+Every test message carries its own id (Message-ID <ID@rel.test>, Subject ID)
+and a body that is a pure function of the id and its line count, so a file in
+the store can be checked byte for byte without keeping a copy:
+
+  rel.py send --port P --to ADDR[,ADDR...] --ids PREFIX --count N
+              [--sessions S] [--min BYTES] [--max BYTES] [--acks FILE]
+      send N messages PREFIX.1 .. PREFIX.N over S concurrent SMTP sessions to
+      127.0.0.1:P; one line per message in FILE: "ID CODE" (250 when accepted
+      after DATA, else the SMTP code or "ERR"). Exit 0 when every message was
+      answered (accepted or refused), 1 on connection errors.
+  rel.py check --store DIR [--ids FILE] [--killed-pids FILE] [--list FILE]
+      look at every file in the store's new/ directories and print one line
+      key=value ...:
+        files     files in new/
+        ours      files carrying a test id
+        unique    distinct ids found
+        lost      ids of FILE (one per line, first word) not found
+        dups      files beyond the first for one id and mailbox
+        dups_killed  of dups, written by a pogate-lda that was killed (its
+                  pid, from the file name, is in --killed-pids)
+        partial   files whose body is not exactly the generated one
+        tmp       files left in tmp/ directories
+        outside   ids found that were not in FILE
+      --list FILE gets "ID MAILBOX PID OK PATH" per file.
+  rel.py message ID LINES   print one message (for sendmail -bm, swaks --data)
+"""
+import argparse
+import hashlib
+import os
+import re
+import smtplib
+import socket
+import sys
+import threading
+
+FILL = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def body(mid, lines):
+    """The body of message MID with LINES lines, LF line ends."""
+    tag = mid.encode()
+    out = []
+    for k in range(lines):
+        out.append(tag + b" %07d " % k + FILL + b"\n")
+    out.append(tag + b" end\n")
+    return b"".join(out)
+
+
+def lines_for(mid, lo, hi):
+    """A line count that gives a message between LO and HI bytes, fixed per id."""
+    per = len(mid) + 9 + len(FILL) + 1
+    h = int(hashlib.sha1(mid.encode()).hexdigest()[:8], 16)
+    size = lo + (h % max(1, hi - lo + 1))
+    return max(0, size // per)
+
+
+def message(mid, lines, to="rel@rel.example"):
+    head = ("From: Sender <sender@ext.example>\n"
+            "To: <%s>\n"
+            "Subject: %s\n"
+            "Message-ID: <%s@rel.test>\n"
+            "X-Rel-Lines: %d\n"
+            "Date: Thu, 01 Jan 2026 00:00:00 +0000\n"
+            "\n" % (to, mid, mid, lines)).encode()
+    return head + body(mid, lines)
+
+
+def send(a):
+    rcpts = a.to.split(",")
+    ids = ["%s.%d" % (a.ids, i) for i in range(1, a.count + 1)]
+    lock = threading.Lock()
+    acks = open(a.acks, "a") if a.acks else None
+    errors = [0]
+
+    def note(mid, code):
+        with lock:
+            if acks:
+                acks.write("%s %s\n" % (mid, code))
+                acks.flush()
+
+    def worker(mine):
+        s = None
+        for mid in mine:
+            msg = message(mid, lines_for(mid, a.min, a.max), rcpts[0])
+            for attempt in range(3):
+                try:
+                    if s is None:
+                        s = smtplib.SMTP("127.0.0.1", a.port, "client.rel.test", timeout=300)
+                    s.sendmail("sender@ext.example", rcpts, msg.replace(b"\n", b"\r\n"))
+                    note(mid, 250)
+                    break
+                except smtplib.SMTPRecipientsRefused as e:
+                    code = list(e.recipients.values())[0][0]
+                    note(mid, code)
+                    s = reset(s)
+                    break
+                except smtplib.SMTPResponseException as e:
+                    note(mid, e.smtp_code)
+                    s = reset(s)
+                    break
+                except (OSError, smtplib.SMTPException) as e:
+                    s = None
+                    if attempt == 2:
+                        note(mid, "ERR")
+                        with lock:
+                            errors[0] += 1
+                            print("send %s: %s" % (mid, e), file=sys.stderr)
+        if s is not None:
+            try:
+                s.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+
+    def reset(s):
+        try:
+            s.rset()
+            return s
+        except (OSError, smtplib.SMTPException):
+            return None
+
+    n = max(1, min(a.sessions, len(ids)))
+    threads = [threading.Thread(target=worker, args=(ids[i::n],)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if acks:
+        acks.close()
+    return 1 if errors[0] else 0
+
+
+NAME_PID = re.compile(r"^\d+\.M\d+P(\d+)")
+
+
+def check(a):
+    want = set()
+    if a.ids:
+        with open(a.ids) as f:
+            for line in f:
+                if line.strip():
+                    want.add(line.split()[0])
+    killed = set()
+    if a.killed_pids:
+        with open(a.killed_pids) as f:
+            killed = {l.split()[0] for l in f if l.strip()}
+    files = ours = partial = tmp = dups = dups_killed = 0
+    seen = {}
+    listing = open(a.list, "w") if a.list else None
+    for root, dirs, names in os.walk(a.store):
+        dirs.sort()
+        leaf = os.path.basename(root)
+        if leaf == "tmp":
+            tmp += len(names)
+            continue
+        if leaf != "new":
+            continue
+        mbox = os.path.relpath(os.path.dirname(root), a.store)
+        for name in sorted(names):
+            path = os.path.join(root, name)
+            files += 1
+            with open(path, "rb") as f:
+                data = f.read()
+            m = re.search(rb"^Message-ID: <([^@>]+)@rel\.test>$", data, re.M | re.I)
+            if not m:
+                if listing:
+                    listing.write("- %s - - %s\n" % (mbox, path))
+                continue
+            mid = m.group(1).decode()
+            ours += 1
+            sep = data.find(b"\n\n")
+            ln = re.search(rb"^X-Rel-Lines: (\d+)$", data, re.M)
+            good = sep >= 0 and ln is not None and data[sep + 2:] == body(mid, int(ln.group(1)))
+            if not good:
+                partial += 1
+            pm = NAME_PID.match(name)
+            pid = pm.group(1) if pm else "-"
+            key = (mid, mbox)
+            if key in seen:
+                dups += 1
+                if pid in killed or seen[key] in killed:
+                    dups_killed += 1
+            else:
+                seen[key] = pid
+            if listing:
+                listing.write("%s %s %s %d %s\n" % (mid, mbox, pid, good, path))
+    if listing:
+        listing.close()
+    found = {k[0] for k in seen}
+    lost = len(want - found) if a.ids else 0
+    outside = len(found - want) if a.ids else 0
+    print("files=%d ours=%d unique=%d lost=%d dups=%d dups_killed=%d partial=%d tmp=%d outside=%d"
+          % (files, ours, len(found), lost, dups, dups_killed, partial, tmp, outside))
+    if a.ids and lost:
+        print("lost: " + " ".join(sorted(want - found)[:10]), file=sys.stderr)
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("send")
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--to", required=True)
+    s.add_argument("--ids", required=True)
+    s.add_argument("--count", type=int, default=1)
+    s.add_argument("--sessions", type=int, default=1)
+    s.add_argument("--min", type=int, default=1000)
+    s.add_argument("--max", type=int, default=1000)
+    s.add_argument("--acks")
+    c = sub.add_parser("check")
+    c.add_argument("--store", required=True)
+    c.add_argument("--ids")
+    c.add_argument("--killed-pids")
+    c.add_argument("--list")
+    m = sub.add_parser("message")
+    m.add_argument("id")
+    m.add_argument("lines", type=int)
+    a = p.parse_args()
+    socket.setdefaulttimeout(300)
+    if a.cmd == "send":
+        return send(a)
+    if a.cmd == "check":
+        return check(a)
+    sys.stdout.buffer.write(message(a.id, a.lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
