@@ -64,15 +64,19 @@ void buf_printf(buf_t *b, const char *fmt, ...)
     va_list ap;
     int n;
 
+    /* Format into the free space first: a second pass only when it did not fit. */
+    buf_reserve(b, 0);
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
     if (n < 0)
         msg_fatal("buf_printf: bad format %s", fmt);
-    buf_reserve(b, (size_t) n);
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t) n >= b->cap - b->len) {
+        buf_reserve(b, (size_t) n);
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t) n;
 }
 

@@ -92,8 +92,18 @@ int cidr_parse(const char *s, struct cidr *c, const char **why)
 
 void cidr_key(const struct cidr *c, char *out, size_t size)
 {
-    char text[INET6_ADDRSTRLEN];
+    char text[INET6_ADDRSTRLEN + 5];
+    size_t n;
 
-    inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->addr, text, sizeof(text));
-    snprintf(out, size, "%s/%d", text, c->len);
+    /* Runs for every prefix length at every connection: no printf. */
+    inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->addr, text, INET6_ADDRSTRLEN);
+    n = strlen(text);
+    text[n++] = '/';
+    if (c->len >= 100)
+        text[n++] = (char) ('0' + c->len / 100);
+    if (c->len >= 10)
+        text[n++] = (char) ('0' + c->len / 10 % 10);
+    text[n++] = (char) ('0' + c->len % 10);
+    text[n] = 0;
+    str_copy(out, text, size);
 }

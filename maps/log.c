@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
 
 #define MSG_LINE_MAX 2048
@@ -133,7 +134,7 @@ void msg_vlog(enum msg_level level, const char *fmt, va_list ap)
     if (level > msg_level)
         return;
     expand_errno(xfmt, sizeof(xfmt), fmt, saved);
-    snprintf(text, sizeof(text), "%s", tag[level]);
+    str_copy(text, tag[level], sizeof(text));
     /* xfmt is the caller's literal format with %m expanded; the compiler checked the
      * original through MSG_PRINTF, so the non-literal format here is safe. */
 #pragma GCC diagnostic push

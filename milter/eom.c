@@ -43,21 +43,36 @@ sfsistat mlfi_body(SMFICTX *m, unsigned char *chunk, size_t len)
 static void track(struct ctx *c, const char *verdict)
 {
     buf_t line = BUF_INIT;
+    const char *summary = outbound_summary(c);
 
-    buf_printf(&line, "client=%s from=<%s> size=%lld spf=%s", c->client, c->sender ? c->sender : "",
-               c->size, c->spf_checked ? spf_result_name(c->spf) : "-");
+    buf_reserve(&line, 256);
+    buf_puts(&line, "client=");
+    buf_puts(&line, c->client);
+    buf_puts(&line, " from=<");
+    buf_puts(&line, c->sender ? c->sender : "");
+    buf_printf(&line, "> size=%lld spf=%s", c->size, c->spf_checked ? spf_result_name(c->spf) : "-");
     for (int i = 0; i < c->nrcpt; i++) {
         struct rcpt *r = &c->rcpts[i];
 
-        buf_printf(&line, " to=<%s>", r->addr);
-        if (r->canonical)
-            buf_printf(&line, "->%s%s%s%s", r->where, strcasecmp(r->addr, r->canonical) ? "=<" : "",
-                       strcasecmp(r->addr, r->canonical) ? r->canonical : "",
-                       strcasecmp(r->addr, r->canonical) ? ">" : "");
+        buf_puts(&line, " to=<");
+        buf_puts(&line, r->addr);
+        buf_putc(&line, '>');
+        if (r->canonical == NULL)
+            continue;
+        buf_puts(&line, "->");
+        buf_puts(&line, r->where);
+        if (strcasecmp(r->addr, r->canonical) != 0) {
+            buf_puts(&line, "=<");
+            buf_puts(&line, r->canonical);
+            buf_putc(&line, '>');
+        }
     }
-    if (*outbound_summary(c))
-        buf_printf(&line, " %s", outbound_summary(c));
-    buf_printf(&line, " verdict=%s", verdict);
+    if (*summary) {
+        buf_putc(&line, ' ');
+        buf_puts(&line, summary);
+    }
+    buf_puts(&line, " verdict=");
+    buf_puts(&line, verdict);
     msg_info("%s", line.data);
     buf_free(&line);
 }

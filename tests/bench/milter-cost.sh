@@ -7,6 +7,7 @@
 # so start-up and shutdown do not count. Prints a table; goal <= 1.25x.
 #
 # usage: milter-cost.sh [--quick]     (--quick: 20 messages instead of 200)
+#        KEEP_CG=DIR milter-cost.sh    (keeps the callgrind files for callgrind_annotate)
 . "$SRCDIR/tests/lib/tap.sh" 2>/dev/null || { SRCDIR=$(cd "$(dirname "$0")/../.." && pwd); . "$SRCDIR/tests/lib/tap.sh"; }
 . "$SRCDIR/tests/lib/milter.sh"
 
@@ -38,7 +39,7 @@ ir() {
             -s "$SRCDIR/tests/milter/traffic.lua" >"$work/mt.out" 2>&1 ||
             { echo "traffic failed against $label" >&2; cat "$work/mt.out" >&2; kill "$pid"; return 1; }
     fi
-    kill -TERM "$pid"; wait "$pid"
+    kill -TERM "$pid"; wait "$pid"; [ -n "${KEEP_CG:-}" ] && cp "$out" "$KEEP_CG"/ 2>/dev/null
     sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out" | head -1
 }
 
