@@ -20,6 +20,8 @@
 #   field NAME LINE                         the value of NAME= in a key=value line
 #   result R NAME MESSAGES DELIVERED LOST DUPLICATES SECONDS [NOTE]
 #                                           the RESULT line (see tests/reliability/run)
+#   rel_hold / rel_release                  put the queue on hold and wait until no
+#                                           delivery runs / release it and flush
 #   rel_cleanup                             stop everything started here (an EXIT trap)
 
 . "$SRCDIR/tests/lib/postfix.sh"
@@ -112,6 +114,21 @@ result() {
 
 # Acknowledged ids (code 250) of an acks file.
 acked() { awk '$2 == 250 { print $1 }' "$1"; }
+
+_rel_no_lda() {
+    local pids
+    pids=$(pf_pids | tr '\n' ',')
+    ! ps -o comm= -p "${pids%,}" 2>/dev/null | grep -q 'pogate-lda\|kill-lda'
+}
+_rel_all_held() { _pf_queue_empty && _rel_no_lda; }
+rel_hold() {
+    postsuper -c "$PF_DIR/etc" -h ALL 2>/dev/null
+    wait_for 60 _rel_all_held
+}
+rel_release() {
+    postsuper -c "$PF_DIR/etc" -H ALL 2>/dev/null
+    pf_flush
+}
 
 rel_cleanup() {
     pf_stop
