@@ -10,42 +10,66 @@
 
 static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-int cidr_addr(const char *ip, struct cidr *c)
+/* C holds a full address of FAMILY from the bytes at A; v4-mapped IPv6 becomes IPv4. */
+static void set_addr(struct cidr *c, int family, const unsigned char *a)
 {
     memset(c, 0, sizeof(*c));
-    if (inet_pton(AF_INET, ip, c->addr) == 1) {
-        c->family = 4;
-        c->len = 32;
-        return 0;
-    }
-    if (inet_pton(AF_INET6, ip, c->addr) == 1) {
-        if (memcmp(c->addr, v4mapped, 12) == 0) {
-            memmove(c->addr, c->addr + 12, 4);
-            memset(c->addr + 4, 0, 12);
-            c->family = 4;
-            c->len = 32;
-            return 0;
-        }
-        c->family = 6;
-        c->len = 128;
-        return 0;
-    }
-    return -1;
+    if (family == 6 && memcmp(a, v4mapped, 12) == 0)
+        family = 4, a += 12;
+    c->family = family;
+    c->len = family == 4 ? 32 : 128;
+    memcpy(c->addr, a, family == 4 ? 4 : 16);
+}
+
+int cidr_addr(const char *ip, struct cidr *c)
+{
+    unsigned char a[16];
+
+    if (inet_pton(AF_INET, ip, a) == 1)
+        set_addr(c, 4, a);
+    else if (inet_pton(AF_INET6, ip, a) == 1)
+        set_addr(c, 6, a);
+    else
+        return -1;
+    return 0;
 }
 
 int cidr_from_sa(const struct sockaddr *sa, struct cidr *c)
 {
-    char text[INET6_ADDRSTRLEN];
-
     if (sa == NULL)
         return -1;
     if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *) (const void *) sa)->sin_addr, text, sizeof(text));
+        set_addr(c, 4, (const unsigned char *) &((const struct sockaddr_in *) (const void *) sa)->sin_addr);
     else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) (const void *) sa)->sin6_addr, text, sizeof(text));
+        set_addr(c, 6, ((const struct sockaddr_in6 *) (const void *) sa)->sin6_addr.s6_addr);
     else
         return -1;
-    return cidr_addr(text, c);
+    return 0;
+}
+
+/* glibc formats IPv4 with sprintf; this runs at every connection. */
+void cidr_ntop(int family, const unsigned char *a, char *out, size_t size)
+{
+    char text[INET6_ADDRSTRLEN];
+    size_t n = 0;
+
+    if (family != 4) {
+        if (inet_ntop(AF_INET6, a, text, sizeof(text)) == NULL)
+            text[0] = 0;
+        str_copy(out, text, size);
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            text[n++] = '.';
+        if (a[i] >= 100)
+            text[n++] = (char) ('0' + a[i] / 100);
+        if (a[i] >= 10)
+            text[n++] = (char) ('0' + a[i] / 10 % 10);
+        text[n++] = (char) ('0' + a[i] % 10);
+    }
+    text[n] = 0;
+    str_copy(out, text, size);
 }
 
 void cidr_mask(struct cidr *c, int len)
@@ -96,7 +120,7 @@ void cidr_key(const struct cidr *c, char *out, size_t size)
     size_t n;
 
     /* Runs for every prefix length at every connection: no printf. */
-    inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->addr, text, INET6_ADDRSTRLEN);
+    cidr_ntop(c->family, c->addr, text, INET6_ADDRSTRLEN);
     n = strlen(text);
     text[n++] = '/';
     if (c->len >= 100)

@@ -32,6 +32,9 @@ int cidr_from_sa(const struct sockaddr *sa, struct cidr *c);
 /* Keep the first LEN bits of C (which must be a full address or longer prefix). */
 void cidr_mask(struct cidr *c, int len);
 
+/* The text form of a full address of FAMILY (4 or 6) at A, as inet_ntop writes it. */
+void cidr_ntop(int family, const unsigned char *a, char *out, size_t size);
+
 /* The canonical key "ADDR/LEN". */
 void cidr_key(const struct cidr *c, char *out, size_t size);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "context.h"
+#include "cidr.h"
 #include "log.h"
 #include "mem.h"
 #include "netlist.h"
@@ -25,10 +26,10 @@ static int take_address(struct ctx *c, const char *hostname, const struct sockad
 
     if (sa && sa->sa_family == AF_INET) {
         len = sizeof(struct sockaddr_in);
-        inet_ntop(AF_INET, &((const struct sockaddr_in *) (const void *) sa)->sin_addr, ip, sizeof(ip));
+        cidr_ntop(4, (const unsigned char *) &((const struct sockaddr_in *) (const void *) sa)->sin_addr, ip, sizeof(ip));
     } else if (sa && sa->sa_family == AF_INET6) {
         len = sizeof(struct sockaddr_in6);
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) (const void *) sa)->sin6_addr, ip, sizeof(ip));
+        cidr_ntop(6, ((const struct sockaddr_in6 *) (const void *) sa)->sin6_addr.s6_addr, ip, sizeof(ip));
     }
     snprintf(c->client, sizeof(c->client), "%.200s[%s]", hostname ? hostname : "unknown", ip);
     if (len == 0)

@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +204,39 @@ static void cidr(void)
     ok(cidr_parse("0.0.0.0/0", &c, &why) == 0 && c.len == 0, "default route");
     ok(cidr_addr("::ffff:192.0.2.1", &c) == 0 && c.family == 4, "v4-mapped client is v4");
     ok(cidr_addr("1.2.3", &c) < 0, "short v4 refused");
+
+    /* Keys are written by hand, not by printf: every digit count. */
+    ok(cidr_parse("10.200.3.0/24", &c, &why) == 0, "v4 with 1-, 2- and 3-digit octets");
+    cidr_key(&c, key, sizeof(key));
+    is_str(key, "10.200.3.0/24", "v4 key");
+    ok(cidr_parse("255.255.255.255", &c, &why) == 0, "v4 all ones");
+    cidr_key(&c, key, sizeof(key));
+    is_str(key, "255.255.255.255/32", "v4 host key");
+    ok(cidr_parse("0.0.0.0/0", &c, &why) == 0, "v4 default");
+    cidr_key(&c, key, sizeof(key));
+    is_str(key, "0.0.0.0/0", "v4 default key");
+    ok(cidr_parse("2001:db8::1", &c, &why) == 0, "v6 host");
+    cidr_key(&c, key, sizeof(key));
+    is_str(key, "2001:db8::1/128", "v6 three-digit prefix length");
+    cidr_key(&c, key, 8);
+    is_str(key, "2001:db", "key truncated to the buffer, terminated");
+
+    struct sockaddr_in in4 = { .sin_family = AF_INET };
+    struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+
+    inet_pton(AF_INET, "192.0.2.9", &in4.sin_addr);
+    ok(cidr_from_sa((struct sockaddr *) &in4, &c) == 0 && c.family == 4 && c.len == 32, "sockaddr_in");
+    cidr_key(&c, key, sizeof(key));
+    is_str(key, "192.0.2.9/32", "sockaddr_in key");
+    inet_pton(AF_INET6, "::ffff:198.51.100.20", &in6.sin6_addr);
+    ok(cidr_from_sa((struct sockaddr *) &in6, &c) == 0 && c.family == 4, "v4-mapped sockaddr_in6 is v4");
+    cidr_key(&c, key, sizeof(key));
+    is_str(key, "198.51.100.20/32", "v4-mapped key");
+    inet_pton(AF_INET6, "2001:db8:0:1::5", &in6.sin6_addr);
+    ok(cidr_from_sa((struct sockaddr *) &in6, &c) == 0 && c.family == 6 && c.len == 128, "sockaddr_in6");
+    cidr_key(&c, key, sizeof(key));
+    is_str(key, "2001:db8:0:1::5/128", "sockaddr_in6 key");
+    ok(cidr_from_sa(NULL, &c) < 0, "no sockaddr");
 }
 
 int main(void)
