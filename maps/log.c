@@ -50,20 +50,37 @@ int msg_open_file(const char *path)
     return 0;
 }
 
-/* One write(2) per line: O_APPEND keeps lines of concurrent writers whole. */
+/* Append the string S to LINE at *N, bounded by SIZE (one byte kept for the newline). */
+static void put(char *line, size_t size, size_t *n, const char *s)
+{
+    size_t len = strlen(s);
+
+    if (len > size - 1 - *n)
+        len = size - 1 - *n;
+    memcpy(line + *n, s, len);
+    *n += len;
+}
+
+/* "[STAMP ]prog[[pid]]: [qid: ]text\n" in one write(2): O_APPEND keeps the lines
+ * of concurrent writers whole. Joined by hand: this runs for every message. */
 static void write_line(int fd, const char *stamp, const char *text)
 {
     char line[MSG_LINE_MAX + 256], pid[32] = "";
-    int n;
+    size_t n = 0;
 
     if (*stamp)
         snprintf(pid, sizeof(pid), "[%ld]", (long) getpid());
-    n = snprintf(line, sizeof(line), "%s%s%s: %s%s%s\n", stamp, msg_prog, pid,
-                 msg_qid, msg_qid[0] ? ": " : "", text);
-
-    if (n > (int) sizeof(line) - 1)
-        n = (int) sizeof(line) - 1, line[n - 1] = '\n';
-    if (write(fd, line, (size_t) n) < 0) {
+    put(line, sizeof(line), &n, stamp);
+    put(line, sizeof(line), &n, msg_prog);
+    put(line, sizeof(line), &n, pid);
+    put(line, sizeof(line), &n, ": ");
+    if (msg_qid[0]) {
+        put(line, sizeof(line), &n, msg_qid);
+        put(line, sizeof(line), &n, ": ");
+    }
+    put(line, sizeof(line), &n, text);
+    line[n++] = '\n';
+    if (write(fd, line, n) < 0) {
         /* Nowhere left to report it. */
     }
 }

@@ -23,7 +23,7 @@ static void slurp(const char *p, char *out, size_t size)
 
 int main(void)
 {
-    char text[8192];
+    static char text[65536], big[20000];
     int fd = mkstemp(path), saved = dup(2);
     enum msg_level level;
 
@@ -40,6 +40,9 @@ int main(void)
     msg_set_level(MSG_LEVEL_INFO);
     msg_set_queue_id(NULL);
     msg_error("bad\r\nline with 100%% and %s", "a\nb");
+    memset(big, 'x', sizeof(big) - 1);
+    msg_info("%s", big);
+    msg_info("after long");
     dup2(saved, 2);
 
     slurp(path, text, sizeof(text));
@@ -49,6 +52,8 @@ int main(void)
     ok(strstr(text, "hidden") == NULL, "level filter hides info");
     ok(strstr(text, "t_log: error: bad??line with 100% and a?b\n") != NULL,
        "control characters cannot split a line");
+    ok(strstr(text, "xxx\nt_log: after long\n") != NULL, "an over-long message is cut, its line still ends");
+    ok(strstr(text, big) == NULL, "an over-long message is cut to the line limit");
     slurp(fpath, text, sizeof(text));
     ok(strstr(text, "t_log[") != NULL && strstr(text, "]: 4ABC123: warning: open x") != NULL,
        "log_file lines carry pid and queue id");
