@@ -24,6 +24,8 @@
 #                      unless set), SM_BIN (the private binaries)
 #   sm_mc 'LINE'...    add .mc lines: after the harness's defines (so they can
 #                      override them) and before the MAILER() lines
+#   sm_mc_end 'LINE'...  add .mc lines after the MAILER() lines (a site's own
+#                      mailer definitions go there)
 #   sm_build           m4 -> DIR/sendmail.cf (sm_start does it when the .mc is newer)
 #   sm_start           build, newaliases, start the daemon, wait until it listens;
 #                      sets SM_PID
@@ -214,6 +216,7 @@ ELD_LIBRARY_PATH=$SM_LIBDIR
 divert(0)dnl
 MC
     : >"$SM_DIR/mc.local"
+    : >"$SM_DIR/mc.end"
     # Ruleset 0 refuses every remote recipient that nothing routed before it
     # (local names, mailertable). Only recipients: a sender address is parsed
     # by the same rules, and {addr_type} "e s" must pass.
@@ -228,11 +231,16 @@ MC
 }
 
 _sm_mc_join() {
-    cat "$SM_DIR/mc.head" "$SM_DIR/mc.local" "$SM_DIR/mc.tail" >"$SM_DIR/sendmail.mc"
+    cat "$SM_DIR/mc.head" "$SM_DIR/mc.local" "$SM_DIR/mc.tail" "$SM_DIR/mc.end" >"$SM_DIR/sendmail.mc"
 }
 
 sm_mc() {
     printf '%s\n' "$@" >>"$SM_DIR/mc.local"
+    _sm_mc_join
+}
+
+sm_mc_end() {
+    printf '%s\n' "$@" >>"$SM_DIR/mc.end"
     _sm_mc_join
 }
 
