@@ -15,6 +15,7 @@
 #                                           rel_postfix, whose smtpd then uses it)
 #   rel_postfix PORT [LDA-COMMAND]          private Postfix from contrib/ (sets PF_*);
 #                                           LDA-COMMAND replaces pogate-lda in the argv
+#   rel_py ARGS...                          rel.py ARGS...
 #   rel_send ARGS...                        rel.py send --port $PF_PORT ARGS...
 #   rel_check ARGS...                       rel.py check --store $REL_STORE ARGS...
 #   field NAME LINE                         the value of NAME= in a key=value line
@@ -30,6 +31,9 @@ LDA=${LDA:-$BUILDDIR/lda/pogate-lda}
 REL=$SRCDIR/tests/reliability
 R_SCALE=${R_SCALE:-bounded}
 case $R_SCALE in bounded | long) ;; *) echo "R_SCALE must be bounded or long" >&2; exit 2 ;; esac
+
+# python3 itself: a version manager's shim costs most of a second per start.
+REL_PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 
 scale() { if [ "$R_SCALE" = long ]; then echo "$2"; else echo "$1"; fi; }
 
@@ -103,8 +107,9 @@ rel_milter() {
     milter_start "$REL_CONF" "$REL_SOCK" "$REL_CONF/milter.log"
 }
 
-rel_send() { python3 "$REL/rel.py" send --port "$PF_PORT" "$@"; }
-rel_check() { python3 "$REL/rel.py" check --store "$REL_STORE" "$@"; }
+rel_py() { "$REL_PY" "$REL/rel.py" "$@"; }
+rel_send() { "$REL_PY" "$REL/rel.py" send --port "$PF_PORT" "$@"; }
+rel_check() { "$REL_PY" "$REL/rel.py" check --store "$REL_STORE" "$@"; }
 
 field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
 

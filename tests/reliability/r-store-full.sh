@@ -34,7 +34,7 @@ is "disk full: some stored, the rest queued" "$ok_q" yes
 like "disk full: Postfix logs pogate-lda's 4.3.1 as deferred" \
     "$(grep -m1 'dsn=4\.3\.1' "$PF_LOG")" 'dsn=4\.3\.1, status=deferred \(store: No space left on device'
 check "disk full: nothing bounced" sh -c "! grep -q 'status=bounced' '$PF_LOG'"
-rel_python_msg() { python3 "$REL/rel.py" message "$1" "$2"; }
+rel_python_msg() { rel_py message "$1" "$2"; }
 rel_python_msg direct 3000 >"$TESTTMP/big"
 OUT=$(setpriv --reuid=pogate --regid=pogate --clear-groups -- "$LDA" -c "$REL_CONF" \
     -f x@ext.example -- a@rel.example <"$TESTTMP/big" 2>&1)

@@ -26,6 +26,12 @@ the store can be checked byte for byte without keeping a copy:
         outside   ids found that were not in FILE
       --list FILE gets "ID MAILBOX PID OK PATH" per file.
   rel.py message ID LINES   print one message (for sendmail -bm, swaks --data)
+  rel.py session --port P --from ADDR --rcpt ADDR... [--data FILE]
+      one raw SMTP transaction: addresses may hold Python escapes (\\x00,
+      \\r) and go out byte for byte; FILE is sent as the message as it is
+      (it must not hold a line "."), then the final dot. Prints
+      "mail=CODE rcpt=CODE,CODE... data=CODE" (data=- when no recipient was
+      accepted or no FILE was given).
 """
 import argparse
 import hashlib
@@ -57,7 +63,7 @@ def lines_for(mid, lo, hi):
     return max(0, size // per)
 
 
-def message(mid, lines, to="rel@rel.example"):
+def message(mid, lines, to="rel@rel.example", crlf=False):
     head = ("From: Sender <sender@ext.example>\n"
             "To: <%s>\n"
             "Subject: %s\n"
@@ -65,7 +71,8 @@ def message(mid, lines, to="rel@rel.example"):
             "X-Rel-Lines: %d\n"
             "Date: Thu, 01 Jan 2026 00:00:00 +0000\n"
             "\n" % (to, mid, mid, lines)).encode()
-    return head + body(mid, lines)
+    out = head + body(mid, lines)
+    return out.replace(b"\n", b"\r\n") if crlf else out
 
 
 def send(a):
@@ -130,6 +137,52 @@ def send(a):
     if acks:
         acks.close()
     return 1 if errors[0] else 0
+
+
+def session(a):
+    import codecs
+    sk = socket.create_connection(("127.0.0.1", a.port), timeout=600)
+    f = sk.makefile("rb")
+
+    def reply():
+        while True:
+            line = f.readline()
+            if not line:
+                return "EOF"
+            if line[3:4] != b"-":
+                return line[:3].decode()
+
+    def cmd(b):
+        sk.sendall(b + b"\r\n")
+        return reply()
+
+    def raw(x):
+        return codecs.escape_decode(x.encode())[0]
+
+    reply()
+    cmd(b"EHLO client.rel.test")
+    mail = cmd(b"MAIL FROM:<" + raw(a.mail_from) + b">")
+    rc = [cmd(b"RCPT TO:<" + raw(r) + b">") for r in a.rcpt]
+    data = "-"
+    if a.data and any(c.startswith("2") for c in rc):
+        data = cmd(b"DATA")
+        if data == "354":
+            with open(a.data, "rb") as fh:
+                last = b"\n"
+                while True:
+                    chunk = fh.read(1 << 20)
+                    if not chunk:
+                        break
+                    sk.sendall(chunk)
+                    last = chunk[-1:]
+            sk.sendall((b"" if last == b"\n" else b"\r\n") + b".\r\n")
+            data = reply()
+    try:
+        cmd(b"QUIT")
+    except OSError:
+        pass
+    print("mail=%s rcpt=%s data=%s" % (mail, ",".join(rc), data))
+    return 0
 
 
 NAME_PID = re.compile(r"^\d+\.M\d+P(\d+)")
@@ -215,16 +268,24 @@ def main():
     c.add_argument("--ids")
     c.add_argument("--killed-pids")
     c.add_argument("--list")
+    x = sub.add_parser("session")
+    x.add_argument("--port", type=int, required=True)
+    x.add_argument("--from", dest="mail_from", required=True)
+    x.add_argument("--rcpt", nargs="+", required=True)
+    x.add_argument("--data")
     m = sub.add_parser("message")
     m.add_argument("id")
     m.add_argument("lines", type=int)
+    m.add_argument("--crlf", action="store_true")
     a = p.parse_args()
     socket.setdefaulttimeout(300)
     if a.cmd == "send":
         return send(a)
     if a.cmd == "check":
         return check(a)
-    sys.stdout.buffer.write(message(a.id, a.lines))
+    if a.cmd == "session":
+        return session(a)
+    sys.stdout.buffer.write(message(a.id, a.lines, crlf=a.crlf))
     return 0
 
 
