@@ -17,9 +17,9 @@
 
 #include "config.h"
 #include "conf.h"
+#include "daemon.h"
 #include "deliver.h"
 #include "groupsync.h"
-#include "lmtp_listen.h"
 #include "lmtp_server.h"
 #include "lmtp_session.h"
 #include "log.h"
@@ -67,17 +67,18 @@ static void run_daemon(struct lmtp_env *env, const char *spec, int foreground)
 {
     const struct pogate_conf *conf = env->conf;
     char path[256];
-    int lfd = lmtp_listen(spec, conf, path, sizeof(path));
+    /* Postfix opens up to lmtp_destination_concurrency_limit connections at once. */
+    int lfd = daemon_listen("lmtp", spec, conf, 128, path, sizeof(path));
     int ready = -1;
     pthread_t st;
     unsigned long long calls, fsyncs;
 
     if (!foreground) {
-        ready = lmtp_daemonize();
+        ready = daemon_background();
         msg_open("pogate-lmtp", MSG_TO_SYSLOG);
     }
-    lmtp_pid_file(conf->lmtp_pid_file);
-    lmtp_drop_privileges(conf->user);
+    daemon_pid_file(conf->lmtp_pid_file);
+    daemon_drop_privileges(conf->user);
     if (pthread_create(&st, NULL, signal_thread, env) != 0)
         msg_fatal("cannot start the signal thread");
     pthread_detach(st);
@@ -174,7 +175,7 @@ int main(int argc, char **argv)
     if (check) {
         rc = check_only(&env, spec);
     } else if (inetd) {
-        lmtp_drop_privileges(conf.user);
+        daemon_drop_privileges(conf.user);
         lmtp_session(&env, 0, 1);
     } else {
         run_daemon(&env, spec, foreground);

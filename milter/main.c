@@ -11,7 +11,6 @@
  * accepting, lets smfi_main() return, and we clean up. See pogate-milter(8).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "config.h"
 #include "conf.h"
 #include "daemon.h"
+#include "listener.h"
 #include "log.h"
 #include "mem.h"
 #include "podir.h"
@@ -97,20 +97,6 @@ static int check_only(const char *confdir)
     return 0;
 }
 
-static void write_pid_file(const char *path)
-{
-    char text[32];
-    int fd, n;
-
-    if (*path == 0)
-        return;
-    if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
-        msg_fatal("pid file %s: %m", path);
-    n = snprintf(text, sizeof(text), "%ld\n", (long) getpid());
-    if (write(fd, text, (size_t) n) != n || close(fd) < 0)
-        msg_fatal("pid file %s: %m", path);
-}
-
 int main(int argc, char **argv)
 {
     const char *confdir = POGATE_CONFDIR, *socket_spec = NULL;
@@ -140,7 +126,7 @@ int main(int argc, char **argv)
     if (*g->conf.log_file && msg_open_file(g->conf.log_file) < 0)
         msg_fatal("log_file %s: %m", g->conf.log_file);
     if (!foreground) {
-        ready_fd = daemonize();
+        ready_fd = daemon_background();
         msg_open(argv[0], MSG_TO_SYSLOG);
     }
     if (socket_spec == NULL)
@@ -149,8 +135,8 @@ int main(int argc, char **argv)
         msg_fatal("smfi_register failed");
     listen_open(socket_spec, &g->conf, &li);
     pid_file = xstrdup(g->conf.milter_pid_file);
-    write_pid_file(pid_file);
-    drop_privileges(g->conf.user);
+    daemon_pid_file(pid_file);
+    daemon_drop_privileges(g->conf.user);
     state_init(g);
     start_signal_thread();
     msg_info("ready: listening on %s, %s", socket_spec, foreground ? "foreground" : "daemon");

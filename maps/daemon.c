@@ -1,9 +1,9 @@
-/* lmtp_listen.c - listening socket, pid file, background, privileges; see lmtp_listen.h.
+/* daemon.c - socket, pid file, background and privileges; see daemon.h.
  *
  * initgroups() is a BSD/glibc interface outside POSIX; it is what makes
  * socket_group and the store's group permissions work for the server user.
  */
-#define _DEFAULT_SOURCE         /* initgroups(), for the supplementary groups of `user' */
+#define _DEFAULT_SOURCE         /* initgroups(3) */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,74 +20,87 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "conf.h"
-#include "lmtp_listen.h"
+#include "daemon.h"
 #include "log.h"
 
-/* A unix socket nobody answers on is stale: remove it. A live one is fatal. */
-static void remove_stale(const char *path)
+const char *daemon_socket_path(const char *what, const char *spec)
+{
+    const char *path;
+
+    if (strncmp(spec, "unix:", 5) == 0)
+        path = spec + 5;
+    else if (strncmp(spec, "local:", 6) == 0)
+        path = spec + 6;
+    else if (spec[0] == '/')
+        path = spec;
+    else if (strncmp(spec, "inet:", 5) == 0 || strncmp(spec, "inet6:", 6) == 0)
+        return NULL;
+    else
+        msg_fatal("%s socket %s: expected unix:PATH or inet:PORT@HOST", what, spec);
+    if (*path != '/')
+        msg_fatal("%s socket %s: the path must be absolute", what, spec);
+    if (strlen(path) >= sizeof(((struct sockaddr_un *) 0)->sun_path))
+        msg_fatal("%s socket %s: path too long", what, spec);
+    return path;
+}
+
+void daemon_remove_stale(const char *path, const char *who)
 {
     struct sockaddr_un sun = { .sun_family = AF_UNIX };
     struct stat st;
-    int fd;
+    int fd, live;
 
     if (lstat(path, &st) < 0)
         return;
     if (!S_ISSOCK(st.st_mode))
         msg_fatal("%s exists and is not a socket: not removing it", path);
     str_copy(sun.sun_path, path, sizeof(sun.sun_path));
-    if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0) {
-        if (connect(fd, (struct sockaddr *) &sun, sizeof(sun)) == 0)
-            msg_fatal("%s: another server is listening there", path);
-        close(fd);
-    }
+    if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
+        msg_fatal("socket: %m");
+    live = connect(fd, (struct sockaddr *) &sun, sizeof(sun)) == 0;
+    close(fd);
+    if (live)
+        msg_fatal("%s: another %s is listening there", path, who);
     if (unlink(path) < 0 && errno != ENOENT)
         msg_fatal("remove stale socket %s: %m", path);
     msg_info("removed stale socket %s", path);
 }
 
-static int listen_unix(const char *path, const struct pogate_conf *conf)
+void daemon_socket_perms(const char *path, const struct pogate_conf *conf, int own_by_user)
 {
-    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    struct passwd *pw = own_by_user && geteuid() == 0 ? getpwnam(conf->user) : NULL;
     struct group *gr;
-    int fd;
+    uid_t uid = pw ? pw->pw_uid : (uid_t) -1;
+    gid_t gid = pw ? pw->pw_gid : (gid_t) -1;
 
-    if (*path != '/')
-        msg_fatal("lmtp socket unix:%s: the path must be absolute", path);
-    if (str_copy(sun.sun_path, path, sizeof(sun.sun_path)) >= sizeof(sun.sun_path))
-        msg_fatal("lmtp socket unix:%s: path too long", path);
-    remove_stale(path);
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-        msg_fatal("socket: %m");
-    if (bind(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0)
-        msg_fatal("bind %s: %m (is the directory there?)", path);
     if (conf->socket_group[0] != '\0') {
         if ((gr = getgrnam(conf->socket_group)) == NULL)
             msg_fatal("socket_group %s: no such group", conf->socket_group);
-        if (chown(path, (uid_t) -1, gr->gr_gid) < 0)
-            msg_fatal("chgrp %s %s: %m", conf->socket_group, path);
+        gid = gr->gr_gid;
     }
+    if ((uid != (uid_t) -1 || gid != (gid_t) -1) && chown(path, uid, gid) < 0)
+        msg_fatal("chown %s: %m", path);
     if (chmod(path, (mode_t) conf->socket_mode) < 0)
         msg_fatal("chmod %s: %m", path);
-    return fd;
 }
 
-static int listen_inet(const char *spec, const char *portat)
+int daemon_listen_inet(const char *what, const char *spec)
 {
-    char port[32], host[256];
+    const char *portat = spec + (strncmp(spec, "inet6:", 6) == 0 ? 6 : 5);
     const char *at = strchr(portat, '@');
     struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM };
     struct addrinfo *res;
+    char port[32], host[256];
     int fd, on = 1, err;
 
     if (at == NULL || at == portat || (size_t) (at - portat) >= sizeof(port))
-        msg_fatal("lmtp socket %s: expected inet:PORT@HOST", spec);
+        msg_fatal("%s socket %s: expected inet:PORT@HOST", what, spec);
     memcpy(port, portat, (size_t) (at - portat));
     port[at - portat] = '\0';
     str_copy(host, at + 1, sizeof(host));
-    hints.ai_family = strncmp(spec, "inet6:", 6) == 0 ? AF_INET6 : AF_UNSPEC;
+    hints.ai_family = portat == spec + 6 ? AF_INET6 : AF_UNSPEC;
     if ((err = getaddrinfo(host, port, &hints, &res)) != 0)
-        msg_fatal("lmtp socket %s: %s", spec, gai_strerror(err));
+        msg_fatal("%s socket %s: %s", what, spec, gai_strerror(err));
     if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
         msg_fatal("socket: %m");
     (void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
@@ -99,28 +112,40 @@ static int listen_inet(const char *spec, const char *portat)
     return fd;
 }
 
-int lmtp_listen(const char *spec, const struct pogate_conf *conf, char *path, size_t size)
+static int listen_unix(const char *path, const struct pogate_conf *conf)
 {
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    int fd;
+
+    str_copy(sun.sun_path, path, sizeof(sun.sun_path));
+    daemon_remove_stale(path, "server");
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+        msg_fatal("socket: %m");
+    if (bind(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0)
+        msg_fatal("bind %s: %m (is the directory there?)", path);
+    daemon_socket_perms(path, conf, 0);
+    return fd;
+}
+
+int daemon_listen(const char *what, const char *spec, const struct pogate_conf *conf,
+                  int backlog, char *path, size_t size)
+{
+    const char *upath = daemon_socket_path(what, spec);
     int fd;
 
     path[0] = '\0';
-    if (strncmp(spec, "unix:", 5) == 0) {
-        fd = listen_unix(spec + 5, conf);
-        str_copy(path, spec + 5, size);
-    } else if (strncmp(spec, "inet:", 5) == 0) {
-        fd = listen_inet(spec, spec + 5);
-    } else if (strncmp(spec, "inet6:", 6) == 0) {
-        fd = listen_inet(spec, spec + 6);
+    if (upath) {
+        fd = listen_unix(upath, conf);
+        str_copy(path, upath, size);
     } else {
-        msg_fatal("lmtp socket %s: expected unix:PATH or inet:PORT@HOST", spec);
+        fd = daemon_listen_inet(what, spec);
     }
-    /* Postfix opens up to lmtp_destination_concurrency_limit connections at once. */
-    if (listen(fd, 128) < 0)
+    if (listen(fd, backlog) < 0)
         msg_fatal("listen %s: %m", spec);
     return fd;
 }
 
-int lmtp_daemonize(void)
+int daemon_background(void)
 {
     int pfd[2], devnull;
     char byte;
@@ -148,20 +173,21 @@ int lmtp_daemonize(void)
     return pfd[1];
 }
 
-void lmtp_pid_file(const char *path)
+void daemon_pid_file(const char *path)
 {
-    FILE *fp;
+    char text[32];
+    int fd, n;
 
     if (path[0] == '\0')
         return;
-    if ((fp = fopen(path, "w")) == NULL)
+    if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
         msg_fatal("pid file %s: %m", path);
-    fprintf(fp, "%ld\n", (long) getpid());
-    if (fclose(fp) != 0)
+    n = snprintf(text, sizeof(text), "%ld\n", (long) getpid());
+    if (write(fd, text, (size_t) n) != n || close(fd) < 0)
         msg_fatal("pid file %s: %m", path);
 }
 
-void lmtp_drop_privileges(const char *user)
+void daemon_drop_privileges(const char *user)
 {
     struct passwd *pw;
 

@@ -1,8 +1,7 @@
-/* daemon.h - process set-up for pogate-milter: the listening socket,
- * daemonizing, and dropping root privileges.
+/* listener.h - pogate-milter's listening socket, which libmilter opens.
  */
-#ifndef POGATE_MILTER_DAEMON_H
-#define POGATE_MILTER_DAEMON_H
+#ifndef POGATE_MILTER_LISTENER_H
+#define POGATE_MILTER_LISTENER_H
 
 #include "conf.h"
 
@@ -16,12 +15,5 @@ struct listen_info {
  * come from pogate.conf, inet sockets get TCP_NODELAY. Fatal on error. */
 void listen_open(const char *spec, const struct pogate_conf *conf, struct listen_info *li);
 void listen_close(const struct listen_info *li);
-
-/* Fork into the background; returns in the child a descriptor to write one
- * byte to once serving (the parent exits 0 on that byte, 1 without it). */
-int daemonize(void);
-
-/* As root: become USER (its group and supplementary groups). Otherwise a no-op. */
-void drop_privileges(const char *user);
 
 #endif
