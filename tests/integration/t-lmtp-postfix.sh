@@ -10,6 +10,7 @@
 # nobody gets a second copy.
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/lmtp.sh"
+. "$SRCDIR/tests/lib/postfix.sh"
 
 if [ ! -x "$LMTP" ]; then skip "pogate-lmtp not built"; done_testing; fi
 if [ "$(id -u)" != 0 ] || ! command -v postfix >/dev/null || ! command -v swaks >/dev/null; then
@@ -17,9 +18,9 @@ if [ "$(id -u)" != 0 ] || ! command -v postfix >/dev/null || ! command -v swaks 
 fi
 
 conf=$TESTTMP/conf store=$TESTTMP/store log=$TESTTMP/lmtp.log
-sock=$TESTTMP/run/lmtp.sock pf=$TESTTMP/postfix port=$(free_port)
+sock=$TESTTMP/run/lmtp.sock
 mkdir -p "$TESTTMP/run" && chmod 755 "$TESTTMP/run"
-trap 'lmtp_stop; [ -n "${KEEP:-}" ] || postfix -c "$pf" stop >/dev/null 2>&1' EXIT
+trap 'lmtp_stop; pf_stop' EXIT
 lmtp_conf "$conf" "$store" "socket_group = postfix" || { not_ok "pogate-map compiles the test maps"; done_testing; }
 check "pogate-lmtp starts" lmtp_start "$conf" "unix:$sock" "$log"
 
@@ -28,54 +29,22 @@ mkdir -p "$store/sales/mailboxes/broken/tmp" "$store/sales/mailboxes/broken/new"
 chown -R pogate "$store/sales" && chown root "$store/sales/mailboxes/broken/tmp" "$store/sales/mailboxes/broken/new"
 chmod 500 "$store/sales/mailboxes/broken/tmp" "$store/sales/mailboxes/broken/new"
 
-mkdir -p "$pf/queue" "$pf/data"
 doms="sales.example.com sales.example.org hr.example.com bag.example.com paused.example.com"
-cat >"$pf/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $pf/queue
-data_directory = $pf/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = relay.test.example
-mydomain = test.example
-myorigin = \$myhostname
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-maillog_file = $pf/maillog
-maillog_file_prefixes = $pf
-relay_domains = $doms
-relay_recipient_maps =
-transport_maps = inline:{ $(for d in $doms; do printf '%s=lmtp:unix:%s, ' "$d" "$sock"; done) }
-default_transport = error:nothing leaves this test
-smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination
-lmtp_destination_recipient_limit = 50
-queue_run_delay = 1h
-minimal_backoff_time = 1h
-biff = no
-CF
-sed -e "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$port inet n - n - - smtpd/" \
-    /usr/share/postfix/master.cf.dist >"$pf/master.cf"
-# Nothing chrooted (the socket path is absolute), and a postlog service for maillog_file.
-awk '/^[a-z0-9.:]+ +(inet|unix|fifo|pass|unix-dgram) /{ $5 = "n" } { print }' "$pf/master.cf" >"$pf/m" && mv "$pf/m" "$pf/master.cf"
-grep -q '^postlog' "$pf/master.cf" || echo 'postlog unix-dgram n - n - 1 postlogd' >>"$pf/master.cf"
-grep -q "^127.0.0.1:$port" "$pf/master.cf" || echo "127.0.0.1:$port inet n - n - - smtpd" >>"$pf/master.cf"
-chown postfix "$pf/data"
-postfix -c "$pf" check >/dev/null 2>&1
-postfix -c "$pf" set-permissions >/dev/null 2>&1
-check "private Postfix starts" postfix -c "$pf" start
-wait_for 20 bash -c "ss -Hltn 'sport = :$port' | grep -q ."
+pf_init "$TESTTMP/postfix"
+pf_conf "relay_domains = $doms" "relay_recipient_maps =" \
+    "transport_maps = inline:{ $(for d in $doms; do printf '%s=lmtp:unix:%s, ' "$d" "$sock"; done) }" \
+    "smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination" \
+    "lmtp_destination_recipient_limit = 50" "queue_run_delay = 1h" "minimal_backoff_time = 1h"
+check "private Postfix starts" pf_start
 
 good="js@sales.example.com whoever@sales.example.org gate@bag.example.com anna@bag.example.com boss@hr.example.com"
-out=$(swaks --server 127.0.0.1 --port "$port" --from someone@elsewhere.example \
-      --to "$(echo $good nobody@sales.example.com broken@sales.example.com | tr ' ' ,)" \
+out=$(pf_send someone@elsewhere.example "$(echo $good nobody@sales.example.com broken@sales.example.com | tr ' ' ,)" \
       --header "Subject: pogate lmtp postfix test" --header "Message-ID: <pf.1@test>" \
       --body $'line one\n.line starting with a dot\nlast line' 2>&1)
 like "Postfix accepted the message" "$out" '<-  250 2\.0\.0 Ok: queued'
 qid=$(printf '%s\n' "$out" | sed -n 's/.*250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\).*/\1/p')
-wait_for 30 bash -c "[ \$(grep -c '$qid: to=.*relay=' '$pf/maillog') -ge 7 ]"
-plog=$(grep "$qid: to=" "$pf/maillog")
+wait_for 30 bash -c "[ \$(grep -c '$qid: to=.*relay=' '$PF_LOG') -ge 7 ]"
+plog=$(grep "$qid: to=" "$PF_LOG")
 like "alias js@ delivered over LMTP" "$plog" "to=<js@sales.example.com>.*relay=.*lmtp.sock.*status=sent \(250 2\."
 like "catch-all delivered" "$plog" "to=<whoever@sales.example.org>.*status=sent"
 like "mailbag recipients delivered" "$plog" "to=<anna@bag.example.com>.*status=sent"
@@ -84,7 +53,7 @@ like "unknown mailbox bounced 5.1.1" "$plog" "to=<nobody@sales.example.com>.*dsn
 like "broken store deferred with 4.x.x, the others delivered" "$plog" "to=<broken@sales.example.com>.*dsn=4\.[0-9.]*.*status=deferred"
 like "pogate-lmtp's log lines carry the Postfix queue id" "$(cat "$log")" "$qid: to=<js@sales\.example\.com>.*status=delivered"
 is "exactly the five good recipients sent" \
-   "$(grep "$qid: to=" "$pf/maillog" | grep -c 'status=sent')" 5
+   "$(grep "$qid: to=" "$PF_LOG" | grep -c 'status=sent')" 5
 
 count() { grep -rl '^Message-ID: <pf.1@test>' "$1" 2>/dev/null | wc -l; }
 is "SALES/JSMITH has it once" "$(count "$store/sales/mailboxes/jsmith/new")" 1
@@ -99,9 +68,9 @@ is "body byte for byte (dot line unstuffed end to end)" "$(sed -n '/^$/,$p' "$f"
 # Repair the store and flush the queue: the deferred recipient is delivered, nobody twice.
 chown pogate "$store/sales/mailboxes/broken/tmp" "$store/sales/mailboxes/broken/new"
 chmod 700 "$store/sales/mailboxes/broken/tmp" "$store/sales/mailboxes/broken/new"
-postqueue -c "$pf" -f
-wait_for 30 grep -q "$qid: to=<broken@sales.example.com>.*status=sent" "$pf/maillog"
-like "after repair the deferred recipient is delivered" "$(grep "$qid: to=<broken" "$pf/maillog")" "status=sent"
+pf_flush
+wait_for 30 grep -q "$qid: to=<broken@sales.example.com>.*status=sent" "$PF_LOG"
+like "after repair the deferred recipient is delivered" "$(grep "$qid: to=<broken" "$PF_LOG")" "status=sent"
 is "BROKEN has it once" "$(count "$store/sales/mailboxes/broken/new")" 1
 is "JSMITH still has it once" "$(count "$store/sales/mailboxes/jsmith/new")" 1
 done_testing
