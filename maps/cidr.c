@@ -114,6 +114,16 @@ int cidr_parse(const char *s, struct cidr *c, const char **why)
     return 0;
 }
 
+int cidr_match(const struct cidr *net, const struct cidr *a)
+{
+    size_t bytes = (size_t) net->len / 8;
+    int bits = net->len % 8;
+
+    if (net->family != a->family || net->len > a->len || memcmp(net->addr, a->addr, bytes) != 0)
+        return 0;
+    return bits == 0 || ((net->addr[bytes] ^ a->addr[bytes]) & (0xff00 >> bits) & 0xff) == 0;
+}
+
 void cidr_key(const struct cidr *c, char *out, size_t size)
 {
     char text[INET6_ADDRSTRLEN + 5];

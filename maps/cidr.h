@@ -35,6 +35,9 @@ void cidr_mask(struct cidr *c, int len);
 /* The text form of a full address of FAMILY (4 or 6) at A, as inet_ntop writes it. */
 void cidr_ntop(int family, const unsigned char *a, char *out, size_t size);
 
+/* 1 if the address A lies in the network NET (both of one family). */
+int cidr_match(const struct cidr *net, const struct cidr *a);
+
 /* The canonical key "ADDR/LEN". */
 void cidr_key(const struct cidr *c, char *out, size_t size);
 

@@ -237,6 +237,22 @@ static void cidr(void)
     cidr_key(&c, key, sizeof(key));
     is_str(key, "2001:db8:0:1::5/128", "sockaddr_in6 key");
     ok(cidr_from_sa(NULL, &c) < 0, "no sockaddr");
+
+    struct cidr net, a;
+
+    cidr_parse("10.1.0.0/16", &net, &why);
+    ok(cidr_addr("10.1.200.3", &a) == 0 && cidr_match(&net, &a), "10.1.200.3 in 10.1.0.0/16");
+    ok(cidr_addr("10.2.0.1", &a) == 0 && !cidr_match(&net, &a), "10.2.0.1 not in 10.1.0.0/16");
+    ok(cidr_addr("::ffff:10.1.0.9", &a) == 0 && cidr_match(&net, &a), "v4-mapped client in a v4 network");
+    cidr_parse("172.16.0.0/12", &net, &why);
+    ok(cidr_addr("172.31.255.1", &a) == 0 && cidr_match(&net, &a), "172.31.255.1 in /12 (bits within a byte)");
+    ok(cidr_addr("172.32.0.1", &a) == 0 && !cidr_match(&net, &a), "172.32.0.1 not in /12");
+    cidr_parse("2001:db8:1::/48", &net, &why);
+    ok(cidr_addr("2001:db8:1:ff::1", &a) == 0 && cidr_match(&net, &a), "v6 in /48");
+    ok(cidr_addr("2001:db8:2::1", &a) == 0 && !cidr_match(&net, &a), "v6 not in /48");
+    ok(cidr_addr("10.1.0.1", &a) == 0 && !cidr_match(&net, &a), "v4 never in a v6 network");
+    cidr_parse("0.0.0.0/0", &net, &why);
+    ok(cidr_addr("203.0.113.1", &a) == 0 && cidr_match(&net, &a), "everything v4 in 0.0.0.0/0");
 }
 
 int main(void)
