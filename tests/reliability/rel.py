@@ -7,10 +7,12 @@ the store can be checked byte for byte without keeping a copy:
 
   rel.py send --port P --to ADDR[,ADDR...] --ids PREFIX --count N
               [--sessions S] [--min BYTES] [--max BYTES] [--acks FILE]
+              [--fresh] [--until FILE]
       send N messages PREFIX.1 .. PREFIX.N over S concurrent SMTP sessions to
       127.0.0.1:P; one line per message in FILE: "ID CODE" (250 when accepted
       after DATA, else the SMTP code or "ERR"). Exit 0 when every message was
-      answered (accepted or refused), 1 on connection errors.
+      answered (accepted or refused), 1 on connection errors. --fresh: a new
+      SMTP session for every message; --until: stop once FILE exists.
   rel.py check --store DIR [--ids FILE] [--killed-pids FILE] [--list FILE]
       look at every file in the store's new/ directories and print one line
       key=value ...:
@@ -91,13 +93,17 @@ def send(a):
     def worker(mine):
         s = None
         for mid in mine:
+            if a.until and os.path.exists(a.until):
+                break
             msg = message(mid, lines_for(mid, a.min, a.max), rcpts[0])
             for attempt in range(3):
                 try:
                     if s is None:
                         s = smtplib.SMTP("127.0.0.1", a.port, "client.rel.test", timeout=300)
-                    s.sendmail("sender@ext.example", rcpts, msg.replace(b"\n", b"\r\n"))
-                    note(mid, 250)
+                    refused = s.sendmail("sender@ext.example", rcpts, msg.replace(b"\n", b"\r\n"))
+                    note(mid, "250-some-refused" if refused else 250)
+                    if a.fresh:
+                        s = close(s)
                     break
                 except smtplib.SMTPRecipientsRefused as e:
                     code = list(e.recipients.values())[0][0]
@@ -120,6 +126,13 @@ def send(a):
                 s.quit()
             except (OSError, smtplib.SMTPException):
                 pass
+
+    def close(s):
+        try:
+            s.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+        return None
 
     def reset(s):
         try:
@@ -263,6 +276,8 @@ def main():
     s.add_argument("--min", type=int, default=1000)
     s.add_argument("--max", type=int, default=1000)
     s.add_argument("--acks")
+    s.add_argument("--fresh", action="store_true")
+    s.add_argument("--until")
     c = sub.add_parser("check")
     c.add_argument("--store", required=True)
     c.add_argument("--ids")
