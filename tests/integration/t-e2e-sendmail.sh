@@ -13,11 +13,24 @@
 # error (pogate-lda exit 75) keeps the message queued until a retry
 # delivers it; with the milter stopped mail is refused with 4xx, and
 # delivered again once it is back.
+# With E2E_SM_MAILER=lmtp (t-e2e-sendmail-lmtp.sh) the same runs with
+# contrib/sendmail/pogate-lmtp.m4, pogate-lmtp -i as an F=z mailer, instead
+# of pogate.m4.
 . "${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/sendmail.sh"
 . "$SRCDIR/tests/lib/milter.sh"
 
-LDA=${LDA:-$BUILDDIR/lda/pogate-lda}
+mailer=${E2E_SM_MAILER:-lda}
+case $mailer in
+lda) prog=pogate-lda m4=pogate.m4 SM_PORT=26010 sink_port=26011
+    # sendmail notes only the exit status of a plain mailer.
+    deferred='^MDeferred: pogate mailer .* exited with EX_TEMPFAIL' ;;
+lmtp) prog=pogate-lmtp m4=pogate-lmtp.m4 SM_PORT=26020 sink_port=26021
+    # An LMTP mailer's reply is the reason itself.
+    deferred='^MDeferred: 451 4\.3\.0 store: Permission denied' ;;
+*) echo "E2E_SM_MAILER: lda or lmtp" >&2; exit 1 ;;
+esac
+LDA=$BUILDDIR/lda/$prog
 if [ "$(id -u)" != 0 ] || ! command -v swaks >/dev/null || ! command -v unshare >/dev/null ||
     [ ! -x /usr/sbin/smtp-sink ]; then
     skip "needs root, swaks, unshare and smtp-sink"; done_testing
@@ -30,7 +43,6 @@ done
 conf=$TESTTMP/conf store=$TESTTMP/store run=$TESTTMP/run sink=$TESTTMP/sink
 log=$TESTTMP/pogate.log mlog=$TESTTMP/milter.log
 sock=$run/milter.sock
-SM_PORT=26010 sink_port=26011
 sink_pid=
 # shellcheck disable=SC2317 # stop_all runs from the EXIT trap
 stop_all() {
@@ -76,13 +88,13 @@ check "the Internet sink listens" wait_for 10 bash -c "ss -Hltn 'src 127.0.0.1:$
 # sendmail from the contrib files, with this test's paths in place of the
 # installed ones; nothing else of pogate's set-up is added.
 paths() {
-    sed -e "s|/etc/pogate|$conf|g" -e "s|/run/pogate|$run|g" -e "s|/usr/sbin/pogate-lda|$LDA|g"
+    sed -e "s|/etc/pogate|$conf|g" -e "s|/run/pogate|$run|g" -e "s|/usr/sbin/$prog|$LDA|g"
 }
 sm_init "$TESTTMP/sendmail" || { not_ok "sm_init writes the instance"; done_testing; }
-# pogate.mc before the MAILER() lines, pogate.m4 after them, as
+# pogate.mc before the MAILER() lines, the mailer after them, as
 # contrib/sendmail/README says.
 sm_mc "$(paths <"$SRCDIR/contrib/sendmail/pogate.mc")"
-sm_mc_end "$(paths <"$SRCDIR/contrib/sendmail/pogate.m4")"
+sm_mc_end "$(paths <"$SRCDIR/contrib/sendmail/$m4")"
 # The test's Internet: internet.example is the smtp-sink (the harness refuses
 # every other remote domain).
 # shellcheck disable=SC2016 # sendmail's $ operators
@@ -123,8 +135,8 @@ like "mailbox: Delivered-To is the address" "$h" '^Delivered-To: john\.smith@sal
 like "mailbox: received from the Internet client 127.0.0.2" "$h" '^Received: from .*\[127\.0\.0\.2\]'
 like "mailbox: the body arrived" "$(cat "$f")" "^body $token mbx\$"
 qid=$(printf '%s\n' "$r" | sed -n 's/.*250 2\.0\.0 \([0-9A-Za-z]*\) Message accepted.*/\1/p')
-like "pogate-lda logs sendmail's queue id (\$i)" "$(cat "$log")" \
-    "pogate-lda\\[[0-9]+\\]: ${qid:-none}: to=<john\\.smith@sales\\.example\\.com>, from=<someone@internet\\.example>.*status=delivered"
+like "$prog logs sendmail's queue id (\$i)" "$(cat "$log")" \
+    "$prog\\[[0-9]+\\]: ${qid:-none}: to=<john\\.smith@sales\\.example\\.com>, from=<someone@internet\\.example>.*status=delivered"
 like "pogate-milter logs it as well (macro i)" "$(cat "$log")" \
     "${qid:-none}: client=.*127\\.0\\.0\\.2.* to=<john\\.smith@sales\\.example\\.com>->sales/jsmith verdict=accept"
 
@@ -211,18 +223,18 @@ is "sendmail was not restarted" "$(_sm_pidfile_pid)" "$sm_pid0"
 is "pogate-milter was not restarted" "$MILTER_PID" "$milter_pid0"
 check "both still run" kill -0 "$sm_pid0" "$milter_pid0"
 
-# --- pogate-lda exit 75: queued, then delivered by a retry
+# --- a temporary store error (pogate-lda exit 75, pogate-lmtp 451): queued,
+# then delivered by a retry
 mode=$(stat -c %a "$store/sales")
 chmod 000 "$store/sales"
 r=$(from_net someone@internet.example admin@sales.example.com --header "Subject: $token retry" --body "body $token retry")
 like "store trouble: the message is accepted" "$r" '<-  250 2\.0\.0 '
 qid=$(printf '%s\n' "$r" | sed -n 's/.*250 2\.0\.0 \([0-9A-Za-z]*\) Message accepted.*/\1/p')
-check "store trouble: pogate-lda's 4.x.x keeps it in sendmail's queue" \
+check "store trouble: $prog's 4.x.x keeps it in sendmail's queue" \
     wait_for 20 grep -qs "$qid: to=<admin@sales.example.com>.*status=deferred\|$qid: to=<admin@sales.example.com>.*4\.[0-9]\.[0-9]" "$log"
 is "store trouble: one message queued" "$(sm_queue_size)" 1
 like "mailq lists it" "$(sm_run -bp 2>&1)" "^$qid .*<someone@internet\\.example>"
-like "the queue file says why: pogate-lda exited 75" "$(cat "$SM_DIR"/queue/qf"$qid" 2>/dev/null)" \
-    '^MDeferred: pogate mailer .* exited with EX_TEMPFAIL'
+like "the queue file says why" "$(cat "$SM_DIR"/queue/qf"$qid" 2>/dev/null)" "$deferred"
 check_fail "not delivered meanwhile" one_file sales/mailboxes/admin/new
 chmod "$mode" "$store/sales"
 check "a queue run (sendmail -q) delivers it" sm_run -q
