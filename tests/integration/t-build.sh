@@ -36,6 +36,15 @@ for prog in "$BUILDDIR"/maps/pogate-map "$BUILDDIR"/lda/pogate-lda "$BUILDDIR"/l
         is "$name man page renders without warnings" "$warn" ""
     fi
 done
+# The administrator's guide, and the file formats.
+for page in pogate.7 pogate.conf.5 pogate-maps.5; do
+    man=$(find "$dest" -path "*/man/man${page##*.}/$page" | head -1)
+    check "$page installed" test -n "$man"
+    if [ -n "$man" ]; then
+        warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$man" 2>&1 >/dev/null)
+        is "$page renders without warnings" "$warn" ""
+    fi
+done
 unit=$(find "$dest" -name pogate-milter.service | head -1)
 check "systemd unit installed" test -n "$unit"
 like "unit has this build's paths" "$(grep ExecStart= "$unit")" "ExecStart=/[^@]*/pogate-milter -f -c /"
