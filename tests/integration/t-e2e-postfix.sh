@@ -11,11 +11,13 @@
 #
 # Checked on disk, in SMTP replies and in the bytes the sink captured:
 # inbound to a mailbox, an alias, a catch-all and a mailbag PO; unknown
-# mailbox refused at RCPT; outbound rewriting; the outbound refusals; no open
-# relay; a PO added by pogate-map while everything runs; milter down ->
-# tempfail, back up -> a sending MTA (a second private Postfix on
-# 127.0.0.2) retries and the mail is delivered; pogate-lda exit 75 -> the
-# mail stays queued until the PO is resumed and the queue flushed.
+# mailbox refused at RCPT; a bounce to two POs; outbound rewriting; the
+# outbound refusals; no open relay; the submission service (TLS, then SASL
+# through a private Dovecot auth service; the authenticated user's mail
+# rewritten); a PO added by pogate-map while everything runs; milter down ->
+# tempfail, back up -> a sending MTA (a second private Postfix on 127.0.0.2)
+# retries and the mail is delivered; pogate-lda exit 75 -> the mail stays
+# queued until the PO is resumed and the queue flushed.
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/postfix.sh"
 . "$SRCDIR/tests/lib/milter.sh"
@@ -51,7 +53,7 @@ take_port inet_port
 
 conf=$TESTTMP/conf store=$TESTTMP/store run=$TESTTMP/run sink=$TESTTMP/sink
 sock=$run/milter.sock mlog=$TESTTMP/milter.log plog=$TESTTMP/pogate.log
-SINK_PID='' relay_pid='' inet_pid='' inet_stopped=''
+SINK_PID='' relay_pid='' inet_pid='' inet_stopped='' DC_PID=''
 # Two private Postfix instances: the relay host (pogate's) and, for the
 # retry case, an MTA of the Internet. use_relay / use_inet point the
 # pf_* functions at one of them.
@@ -62,6 +64,7 @@ cleanup() {
     if [ -d "$TESTTMP/postfix" ]; then use_relay; pf_stop; fi
     milter_stop
     if [ -n "$SINK_PID" ]; then kill "$SINK_PID" 2>/dev/null; wait "$SINK_PID" 2>/dev/null; fi
+    if [ -n "$DC_PID" ]; then kill "$DC_PID" 2>/dev/null; wait "$DC_PID" 2>/dev/null; fi
 }
 trap cleanup EXIT
 
@@ -76,6 +79,8 @@ milter_pid_file = $run/milter.pid
 socket_group = postfix
 spf = off
 log_file = $plog
+# contrib/postfix/master.cf marks its submission service so.
+outbound_services = ORIGINATING
 CONF
 chmod 755 "$conf"
 : >"$plog"
@@ -108,6 +113,50 @@ is "every installed path and port of the snippets replaced" "$left" ""
 # Internet is.
 pf_conf "mynetworks = 127.0.0.1/32" \
     "default_transport = smtp:[127.0.0.1]:$sink_port" "relay_transport = smtp:[127.0.0.1]:$sink_port"
+# The submission service needs what every site gives it: a certificate and
+# a SASL server. Dovecot's auth service (auth only, no mail protocols) with
+# one postoffice user, when Dovecot is installed.
+dc=$TESTTMP/dovecot
+have_sub=0
+if command -v dovecot >/dev/null && command -v openssl >/dev/null; then
+    mkdir -p "$dc/run" "$dc/state"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=relay.test \
+        -keyout "$dc/key.pem" -out "$dc/cert.pem" >/dev/null 2>&1
+    echo 'jsmith@sales.po:{PLAIN}po-secret' >"$dc/passwd"
+    cat >"$dc/dovecot.conf" <<DC
+base_dir = $dc/run
+state_dir = $dc/state
+log_path = $dc/dovecot.log
+protocols =
+ssl = no
+auth_mechanisms = plain
+auth_failure_delay = 0
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $dc/passwd
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=/nonexistent
+}
+service auth {
+  unix_listener $dc/auth {
+    mode = 0660
+    user = postfix
+    group = postfix
+  }
+}
+DC
+    dovecot -F -c "$dc/dovecot.conf" >"$dc/dovecot.out" 2>&1 &
+    DC_PID=$!
+    if wait_for 20 test -S "$dc/auth"; then
+        have_sub=1
+        pf_conf "smtpd_tls_cert_file = $dc/cert.pem" "smtpd_tls_key_file = $dc/key.pem" \
+            "smtpd_sasl_type = dovecot" "smtpd_sasl_path = $dc/auth"
+    else
+        diag "dovecot did not start: $(cat "$dc/dovecot.out" "$dc/dovecot.log" 2>/dev/null)"
+    fi
+fi
 check "Postfix starts with contrib/postfix" pf_start
 relay_pid=$PF_MASTER_PID
 
@@ -231,9 +280,60 @@ out=$(net someone@internet.example friend@elsewhere.example --header "Subject: e
 like "no open relay: Internet to a non-PO domain refused by main.cf" "$out" \
     '<\*\* 554 5\.7\.1 <friend@elsewhere\.example>: Relay access denied'
 
-# The submission service of contrib/postfix/master.cf: TLS first.
-out=$(PF_PORT=$sub_port po jsmith@sales.po friend@internet.example --quit-after RCPT)
-like "submission service: no mail without TLS" "$out" '<\*\* 530 5\.7\.0 Must issue a STARTTLS command first'
+# The submission service of contrib/postfix/master.cf, used from a client
+# that is not trusted by address (127.0.0.2): TLS first, then SASL; an
+# authenticated postoffice user's mail leaves under the public address.
+out=$(PF_PORT=$sub_port net jsmith@sales.po friend@internet.example --quit-after RCPT)
+like "submission: no mail without TLS" "$out" '<\*\* 530 5\.7\.0 Must issue a STARTTLS command first'
+cat >"$TESTTMP/submit.py" <<'PY'
+import smtplib, ssl, sys
+port, user, password, sender, rcpt, path = sys.argv[1:7]
+s = smtplib.SMTP("127.0.0.1", int(port), source_address=("127.0.0.2", 0))
+s.ehlo("po-client.example")
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+s.starttls(context=ctx)
+s.ehlo("po-client.example")
+if user:
+    try:
+        code, text = s.login(user, password)
+        print("AUTH", code, text.decode())
+    except smtplib.SMTPAuthenticationError as e:
+        print("AUTH", e.smtp_code, e.smtp_error.decode())
+        sys.exit(0)
+for step in (lambda: s.mail(sender), lambda: s.rcpt(rcpt), lambda: s.data(open(path, "rb").read())):
+    code, text = step()
+    print(code, text.decode())
+    if code >= 400:
+        break
+s.quit()
+PY
+submit() { python3 "$TESTTMP/submit.py" "$sub_port" "$@" 2>&1; }
+if [ "$have_sub" = 1 ]; then
+    printf '%s\r\n' 'From: jsmith@sales.po' 'To: friend@internet.example' 'Subject: e2e-sub' \
+        'Message-ID: <e2e-sub@sales.po>' '' 'body e2e-sub' >"$TESTTMP/sub.eml"
+    out=$(submit '' '' jsmith@sales.po friend@internet.example "$TESTTMP/sub.eml")
+    like "submission: TLS without SASL refused" "$out" '^554 5\.7\.1 <unknown\[127\.0\.0\.2\]>: Client host rejected'
+    out=$(submit jsmith@sales.po po-secret jsmith@sales.po friend@internet.example "$TESTTMP/sub.eml")
+    like "submission: TLS + SASL: authenticated" "$out" '^AUTH 235 2\.7\.0'
+    like "submission: TLS + SASL: queued" "$out" '^250 2\.0\.0 Ok: queued as'
+    q=$(printf '%s\n' "$out" | sed -n 's/^250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\).*/\1/p')
+    if f=$(one "$sink" e2e-sub); then
+        got=$(tr -d '\r' <"$f")
+        like "submission: envelope sender rewritten" "$got" '^X-Mail-Args: <john\.smith@sales\.example\.com>$'
+        like "submission: From: rewritten with the display name" "$got" '^From: John Smith <john\.smith@sales\.example\.com>$'
+        like "submission: the client stays untrusted by address" "$got" 'from po-client\.example \(unknown \[127\.0\.0\.2\]\)'
+    else not_ok "submission: the sink captured it"; fi
+    like "submission: the milter saw the login and the service" "$(cat "$plog" "$mlog")" \
+        "$q: client=.*\[127\.0\.0\.2\].*outbound=sales/jsmith sender=<john\.smith@sales\.example\.com>"
+    # Last: Dovecot delays the next login from an address after a failure.
+    out=$(submit jsmith@sales.po wrong jsmith@sales.po friend@internet.example "$TESTTMP/sub.eml")
+    like "submission: a wrong password refused" "$out" '^AUTH 535 5\.7\.8'
+    check_fail "submission: nothing sent without a login" grep -q '^250' <<<"$out"
+else
+    skip "submission with TLS and SASL: needs dovecot and openssl"
+fi
 
 # --- a postoffice added while everything runs ----------------------------------
 out=$(net someone@internet.example bob@new.example.com --quit-after RCPT)
@@ -337,5 +437,6 @@ else not_ok "resumed + postqueue -f: in legacy/mailbag/new"; fi
 check "queue empty at the end" pf_wait_queue_empty 30
 
 # Nothing refused reached the Internet: the sink has the one outbound message.
-is "the sink got only the outbound message" "$(grep -rlE 'e2e-(relay|down|mbx)' "$sink" | wc -l) $(ls "$sink" | wc -l)" "0 1"
+is "the sink got only the outbound messages" "$(grep -rlE 'e2e-(relay|down|mbx)' "$sink" | wc -l) $(ls "$sink" | wc -l)" \
+    "0 $((1 + have_sub))"
 done_testing
