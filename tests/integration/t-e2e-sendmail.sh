@@ -8,7 +8,8 @@
 # TRUST). Checked: inbound to a mailbox, an alias, a catch-all and a mailbag
 # postoffice, recipients rewritten to the canonical address, unknown mailbox
 # and foreign or internal domains refused at RCPT; outbound sender and From:
-# rewritten, byte for byte at the sink, outbound=no refused; a postoffice
+# rewritten, byte for byte at the sink, outbound=no refused, a second
+# daemon named in outbound_services ({daemon_name}) marks outbound; a postoffice
 # added with pogate-map while everything runs is reachable at once; a store
 # error (pogate-lda exit 75) keeps the message queued until a retry
 # delivers it; with the milter stopped mail is refused with 4xx, and
@@ -22,10 +23,10 @@
 
 mailer=${E2E_SM_MAILER:-lda}
 case $mailer in
-lda) prog=pogate-lda m4=pogate.m4 SM_PORT=26010 sink_port=26011
+lda) prog=pogate-lda m4=pogate.m4 SM_PORT=26010 sink_port=26011 msa_port=26012
     # sendmail notes only the exit status of a plain mailer.
     deferred='^MDeferred: pogate mailer .* exited with EX_TEMPFAIL' ;;
-lmtp) prog=pogate-lmtp m4=pogate-lmtp.m4 SM_PORT=26020 sink_port=26021
+lmtp) prog=pogate-lmtp m4=pogate-lmtp.m4 SM_PORT=26020 sink_port=26021 msa_port=26022
     # An LMTP mailer's reply is the reason itself.
     deferred='^MDeferred: 451 4\.3\.0 store: Permission denied' ;;
 *) echo "E2E_SM_MAILER: lda or lmtp" >&2; exit 1 ;;
@@ -65,6 +66,7 @@ user = pogate
 milter_socket = unix:$sock
 milter_pid_file = $run/milter.pid
 spf = off
+outbound_services = MSA
 log_file = $log
 CONF
 chmod 755 "$conf"
@@ -95,6 +97,8 @@ sm_init "$TESTTMP/sendmail" || { not_ok "sm_init writes the instance"; done_test
 # contrib/sendmail/README says.
 sm_mc "$(paths <"$SRCDIR/contrib/sendmail/pogate.mc")"
 sm_mc_end "$(paths <"$SRCDIR/contrib/sendmail/$m4")"
+# A second daemon named MSA: pogate-milter sees its {daemon_name}.
+sm_mc "DAEMON_OPTIONS(\`Family=inet, Addr=127.0.0.1, Port=$msa_port, Name=MSA, Listen=1024')dnl"
 # The test's Internet: internet.example is the smtp-sink (the harness refuses
 # every other remote domain).
 # shellcheck disable=SC2016 # sendmail's $ operators
@@ -104,6 +108,7 @@ sm_mc "define(\`ESMTP_MAILER_ARGS', \`TCP \$h $sink_port')dnl" 'LOCAL_RULE_0' \
     'divert(0)dnl'
 check "sendmail.cf builds from contrib/sendmail" sm_build
 check "sendmail starts" sm_start
+check "... with its MSA daemon" wait_for 10 bash -c "ss -Hltn 'src 127.0.0.1:$msa_port' | grep -q ."
 sm_pid0=$SM_PID milter_pid0=$MILTER_PID
 
 token=e2e-sm-$$-$RANDOM
@@ -206,6 +211,18 @@ like "postoffice to postoffice over the internal domains: accepted" "$r" '<-  25
 check "internal: delivered to SALES/JSMITH" wait_for 20 bash -c "grep -qls 'body $token internal' '$store'/sales/mailboxes/jsmith/new/*"
 f=$(grep -ls "body $token internal" "$store"/sales/mailboxes/jsmith/new/* | head -n 1)
 like "internal: the sender is Anna's public address" "$(hdr "$f")" '^Return-Path: <anna@legacy\.example\.net>'
+
+# {daemon_name}: the MSA daemon is in outbound_services, the MTA one is not.
+r=$(from_net jsmith@sales.po john.smith@sales.example.com --quit-after RCPT)
+like "an Internet client using a PO sender on the MTA port: 550 5.7.1 at MAIL" "$r" \
+    '<\*\* 550 5\.7\.1 .*postoffice senders must authenticate or use a trusted relay'
+r=$(SM_PORT=$msa_port from_net jsmith@sales.po anna@legacy.example.net \
+    --header "From: jsmith@sales.po" --header "Subject: $token msa" --body "body $token msa")
+like "the same on the MSA port ({daemon_name} MSA): accepted" "$r" '<-  250 2\.0\.0 '
+check "MSA: delivered to LEGACY's mailbag" wait_for 20 bash -c "grep -qls 'body $token msa' '$store'/legacy/mailbag/new/*"
+f=$(grep -ls "body $token msa" "$store"/legacy/mailbag/new/* | head -n 1)
+like "MSA: the envelope sender was rewritten" "$(cat "$f")" '^X-Pogate-Sender: <john\.smith@sales\.example\.com>'
+like "MSA: so was From:" "$(cat "$f")" '^From: John Smith <john\.smith@sales\.example\.com>'
 
 # --- a new postoffice while sendmail and the milter run
 r=$(from_net someone@internet.example ops@new.example --quit-after RCPT)
