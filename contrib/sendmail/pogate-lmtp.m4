@@ -4,8 +4,9 @@ dnl pipe (F=z), several recipients per message, one status per recipient.
 dnl
 dnl Put it in the .mc after the MAILER() lines (or in cf/mailer/ and use
 dnl MAILER(`pogate_lmtp')), rebuild sendmail.cf, and route the postoffice
-dnl domains to it with mailertable entries such as
-dnl     sales.example.com   pogate:localhost
+dnl domains to it with pogate.mc, which reads the mailertable pogate-map
+dnl writes (entries such as "sales.example.com<TAB>pogate:sales.example.com")
+dnl and relays those domains (t-e2e-sendmail-lmtp.sh runs the two together).
 dnl
 dnl Flags:
 dnl   z  speak LMTP to the program on its stdin/stdout (pogate-lmtp -i)
