@@ -47,7 +47,7 @@ loop=
 sent=$(wc -l <"$W/acks")
 is "pogate-map: $k runs, none failed" "$(cat "$W/done") $(cat "$W/map-fails")" "$k 0"
 is "all $sent messages accepted for both recipients" "$(acked "$W/acks" | wc -l)" "$sent"
-check "the queue empties" pf_wait_queue_empty "$(scale 120 600)"
+check "the queue empties" rel_wait_delivered "$(scale 120 600)"
 secs=$((SECONDS - start))
 acked "$W/acks" >"$W/ids"
 out=$(rel_check --ids "$W/ids" --list "$W/list")

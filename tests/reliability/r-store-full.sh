@@ -46,7 +46,7 @@ is "disk full: nothing left in tmp/" "$(field tmp "$out")" 0
 
 mount -o remount,size=256m "$S"
 rel_release
-check "space back: the queue empties" pf_wait_queue_empty 120
+check "space back: the queue empties" rel_wait_delivered 120
 acked "$TESTTMP/acks" >"$TESTTMP/ids"
 out=$(rel_check --ids "$TESTTMP/ids")
 diag "$out"
@@ -72,7 +72,7 @@ OUT=$(setpriv --reuid=pogate --regid=pogate --clear-groups -- \
 is "read-only: pogate-lda exits 75" "$?" 75
 mount -o remount,rw "$S"
 rel_release
-check "writable again: the queue empties" pf_wait_queue_empty 120
+check "writable again: the queue empties" rel_wait_delivered 120
 acked "$TESTTMP/acks-ro" >>"$TESTTMP/ids"
 out=$(rel_check --ids "$TESTTMP/ids")
 diag "$out"

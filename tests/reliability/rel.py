@@ -13,6 +13,11 @@ the store can be checked byte for byte without keeping a copy:
       after DATA, else the SMTP code or "ERR"). Exit 0 when every message was
       answered (accepted or refused), 1 on connection errors. --fresh: a new
       SMTP session for every message; --until: stop once FILE exists.
+  rel.py together --port P --to ADDR --ids PREFIX --count N [--acks FILE]
+      N SMTP sessions at once: each connects, gets through EHLO, MAIL and
+      RCPT, then waits until all N have got there, and only then sends its
+      message (PREFIX.1 .. PREFIX.N). Prints "open=K accepted=A errors=E"
+      (K: sessions that reached the barrier); exit 1 on any error.
   rel.py check --store DIR [--ids FILE] [--killed-pids FILE] [--list FILE]
       look at every file in the store's new/ directories and print one line
       key=value ...:
@@ -198,6 +203,60 @@ def session(a):
     return 0
 
 
+def together(a):
+    n = a.count
+    barrier = threading.Barrier(n, timeout=600)
+    lock = threading.Lock()
+    st = {"open": 0, "accepted": 0, "errors": 0}
+    acks = open(a.acks, "a") if a.acks else None
+
+    def bump(k, why=None):
+        with lock:
+            st[k] += 1
+            if why:
+                print(why, file=sys.stderr)
+
+    def worker(i):
+        mid = "%s.%d" % (a.ids, i)
+        s = None
+        try:
+            s = smtplib.SMTP("127.0.0.1", a.port, "client.rel.test", timeout=600)
+            s.ehlo()
+            code, text = s.mail("sender@ext.example")
+            if code != 250:
+                raise smtplib.SMTPResponseException(code, text)
+            code, text = s.rcpt(a.to)
+            if code != 250:
+                raise smtplib.SMTPResponseException(code, text)
+            bump("open")
+        except (OSError, smtplib.SMTPException) as e:
+            bump("errors", "%s: before the barrier: %s" % (mid, e))
+            barrier.abort()
+            return
+        try:
+            barrier.wait()
+            code, text = s.data(message(mid, lines_for(mid, a.min, a.max), a.to).replace(b"\n", b"\r\n"))
+            if code != 250:
+                raise smtplib.SMTPResponseException(code, text)
+            bump("accepted")
+            with lock:
+                if acks:
+                    acks.write("%s 250\n" % mid)
+            s.quit()
+        except (OSError, smtplib.SMTPException, threading.BrokenBarrierError) as e:
+            bump("errors", "%s: %s" % (mid, e))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(1, n + 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if acks:
+        acks.close()
+    print("open=%d accepted=%d errors=%d" % (st["open"], st["accepted"], st["errors"]))
+    return 1 if st["errors"] else 0
+
+
 NAME_PID = re.compile(r"^\d+\.M\d+P(\d+)")
 
 
@@ -278,6 +337,14 @@ def main():
     s.add_argument("--acks")
     s.add_argument("--fresh", action="store_true")
     s.add_argument("--until")
+    g = sub.add_parser("together")
+    g.add_argument("--port", type=int, required=True)
+    g.add_argument("--to", required=True)
+    g.add_argument("--ids", required=True)
+    g.add_argument("--count", type=int, required=True)
+    g.add_argument("--min", type=int, default=2000)
+    g.add_argument("--max", type=int, default=6000)
+    g.add_argument("--acks")
     c = sub.add_parser("check")
     c.add_argument("--store", required=True)
     c.add_argument("--ids")
@@ -298,6 +365,8 @@ def main():
         return send(a)
     if a.cmd == "check":
         return check(a)
+    if a.cmd == "together":
+        return together(a)
     if a.cmd == "session":
         return session(a)
     sys.stdout.buffer.write(message(a.id, a.lines, crlf=a.crlf))
