@@ -327,6 +327,19 @@ if [ "$have_sub" = 1 ]; then
     else not_ok "submission: the sink captured it"; fi
     like "submission: the milter saw the login and the service" "$(cat "$plog" "$mlog")" \
         "$q: client=.*\[127\.0\.0\.2\].*outbound=sales/jsmith sender=<john\.smith@sales\.example\.com>"
+    # The SASL login alone makes the mail outbound: the same without
+    # outbound_services (main.cf's milter_mail_macros carry {auth_authen}).
+    milter_stop
+    sed -i '/^outbound_services = /d' "$conf/pogate.conf"
+    check "milter restarts without outbound_services" milter_start "$conf" "$sock" "$mlog"
+    milter_pid=$MILTER_PID
+    sed 's/e2e-sub/e2e-sasl/' "$TESTTMP/sub.eml" >"$TESTTMP/sasl.eml"
+    out=$(submit jsmith@sales.po po-secret jsmith@sales.po friend@internet.example "$TESTTMP/sasl.eml")
+    like "submission, SASL only: queued" "$out" '^250 2\.0\.0 Ok: queued as'
+    if f=$(one "$sink" e2e-sasl); then
+        like "submission, SASL only: envelope sender rewritten" "$(tr -d '\r' <"$f")" \
+            '^X-Mail-Args: <john\.smith@sales\.example\.com>$'
+    else not_ok "submission, SASL only: the sink captured it"; fi
     # Last: Dovecot delays the next login from an address after a failure.
     out=$(submit jsmith@sales.po wrong jsmith@sales.po friend@internet.example "$TESTTMP/sub.eml")
     like "submission: a wrong password refused" "$out" '^AUTH 535 5\.7\.8'
@@ -438,5 +451,5 @@ check "queue empty at the end" pf_wait_queue_empty 30
 
 # Nothing refused reached the Internet: the sink has the one outbound message.
 is "the sink got only the outbound messages" "$(grep -rlE 'e2e-(relay|down|mbx)' "$sink" | wc -l) $(ls "$sink" | wc -l)" \
-    "0 $((1 + have_sub))"
+    "0 $((1 + 2 * have_sub))"
 done_testing
