@@ -16,7 +16,9 @@
 # delivered again once it is back.
 # With E2E_SM_MAILER=lmtp (t-e2e-sendmail-lmtp.sh) the same runs with
 # contrib/sendmail/pogate-lmtp.m4, pogate-lmtp -i as an F=z mailer, instead
-# of pogate.m4.
+# of pogate.m4; with E2E_SM_DELAY_CHECKS=1 (t-e2e-sendmail-delay.sh) behind a
+# sendmail with FEATURE(delay_checks) and an access map that rejects a
+# sender, which must still be rejected for postoffice recipients.
 . "${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/sendmail.sh"
 . "$SRCDIR/tests/lib/milter.sh"
@@ -24,13 +26,16 @@
 mailer=${E2E_SM_MAILER:-lda}
 case $mailer in
 lda) prog=pogate-lda m4=pogate.m4 SM_PORT=26010 sink_port=26011 msa_port=26012
-    # sendmail notes only the exit status of a plain mailer.
-    deferred='^MDeferred: pogate mailer .* exited with EX_TEMPFAIL' ;;
+    # sendmail notes only the exit status of a plain mailer; or, when
+    # pogate-lda gave up before reading the message, its own failed write.
+    deferred='^MDeferred: pogate mailer .* exited with EX_TEMPFAIL|^Mputbody: write error: Broken pipe' ;;
 lmtp) prog=pogate-lmtp m4=pogate-lmtp.m4 SM_PORT=26020 sink_port=26021 msa_port=26022
     # An LMTP mailer's reply is the reason itself.
     deferred='^MDeferred: 451 4\.3\.0 store: Permission denied' ;;
 *) echo "E2E_SM_MAILER: lda or lmtp" >&2; exit 1 ;;
 esac
+delay=${E2E_SM_DELAY_CHECKS:-0}
+[ "$delay" = 0 ] || SM_PORT=26030 sink_port=26031 msa_port=26032
 LDA=$BUILDDIR/lda/$prog
 if [ "$(id -u)" != 0 ] || ! command -v swaks >/dev/null || ! command -v unshare >/dev/null ||
     [ ! -x /usr/sbin/smtp-sink ]; then
@@ -93,6 +98,11 @@ paths() {
     sed -e "s|/etc/pogate|$conf|g" -e "s|/run/pogate|$run|g" -e "s|/usr/sbin/$prog|$LDA|g"
 }
 sm_init "$TESTTMP/sendmail" || { not_ok "sm_init writes the instance"; done_testing; }
+if [ "$delay" != 0 ]; then
+    # A site's own checks, before pogate.mc as contrib/sendmail/README says.
+    printf 'From:spammer@internet.example\tREJECT\n' | sm_makemap hash "$SM_DIR/access"
+    sm_mc "FEATURE(\`access_db', \`hash -T<TMPF> $SM_DIR/access')dnl" "FEATURE(\`delay_checks')dnl"
+fi
 # pogate.mc before the MAILER() lines, the mailer after them, as
 # contrib/sendmail/README says.
 sm_mc "$(paths <"$SRCDIR/contrib/sendmail/pogate.mc")"
@@ -186,6 +196,12 @@ r=$(from_net someone@internet.example 'friend%internet.example@sales.example.com
 like "a percent hack at a PO domain is no relay: 550 5.1.1" "$r" '<\*\* 550 5\.1\.1 '
 r=$(from_net someone@internet.example John.Smith@SALES.Example.COM --quit-after RCPT)
 like "a PO domain in capitals is relayed and resolved" "$r" '<-  250 2\.1\.5 '
+
+if [ "$delay" != 0 ]; then
+    r=$(from_net spammer@internet.example john.smith@sales.example.com --quit-after RCPT)
+    like "delay_checks: a sender the access map rejects is refused for a PO recipient" "$r" \
+        '<\*\* 550 5\.7\.1 <john\.smith@sales\.example\.com>\.\.\. Access denied'
+fi
 
 # --- outbound
 r=$(from_po jsmith@sales.po friend@internet.example --header "From: jsmith@sales.po" \
