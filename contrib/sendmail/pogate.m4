@@ -28,8 +28,10 @@ dnl Exit status (pogate-lda(8)): 0 delivered and fsynced; 67 no such mailbox
 dnl (sendmail bounces that recipient); 75 anything temporary (map trouble,
 dnl paused postoffice, store errors): sendmail keeps the message queued and
 dnl retries at the next queue run. The queue file (and mailq) note only the
-dnl exit status, "Deferred: pogate mailer (...) exited with EX_TEMPFAIL"; the
-dnl reason, an RFC 3463 status and text, is on pogate-lda's log line.
+dnl exit status, "Deferred: pogate mailer (...) exited with EX_TEMPFAIL", or
+dnl "putbody: write error: Broken pipe" when pogate-lda gave up before it
+dnl read the message; the reason, an RFC 3463 status and text, is on
+dnl pogate-lda's log line.
 dnl (Through pogate-lmtp.m4 the LMTP reply itself, e.g. "451 4.3.0 store:
 dnl Permission denied", is what the queue file notes.)
 MAILER_DEFINITIONS
