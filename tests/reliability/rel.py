@@ -12,12 +12,16 @@ the store can be checked byte for byte without keeping a copy:
       127.0.0.1:P; one line per message in FILE: "ID CODE" (250 when accepted
       after DATA, else the SMTP code or "ERR"). Exit 0 when every message was
       answered (accepted or refused), 1 on connection errors. --fresh: a new
-      SMTP session for every message; --until: stop once FILE exists.
+      SMTP session for every message; --until: stop once FILE exists;
+      --id-list FILE: send the ids listed in FILE instead (--ids unused).
   rel.py together --port P --to ADDR --ids PREFIX --count N [--acks FILE]
       N SMTP sessions at once: each connects, gets through EHLO, MAIL and
       RCPT, then waits until all N have got there, and only then sends its
       message (PREFIX.1 .. PREFIX.N). Prints "open=K accepted=A errors=E"
-      (K: sessions that reached the barrier); exit 1 on any error.
+      (K: sessions that reached the barrier); exit 1 on any error. With
+      --ready FILE --go FILE: once all are there, FILE (ready) is created and
+      the sessions wait for the go FILE before DATA. A refused message is
+      noted in the acks file with its code.
   rel.py check --store DIR [--ids FILE] [--killed-pids FILE] [--list FILE]
       look at every file in the store's new/ directories and print one line
       key=value ...:
@@ -48,6 +52,7 @@ import smtplib
 import socket
 import sys
 import threading
+import time
 
 FILL = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -84,7 +89,11 @@ def message(mid, lines, to="rel@rel.example", crlf=False):
 
 def send(a):
     rcpts = a.to.split(",")
-    ids = ["%s.%d" % (a.ids, i) for i in range(1, a.count + 1)]
+    if a.id_list:
+        with open(a.id_list) as f:
+            ids = [l.split()[0] for l in f if l.strip()]
+    else:
+        ids = ["%s.%d" % (a.ids, i) for i in range(1, a.count + 1)]
     lock = threading.Lock()
     acks = open(a.acks, "a") if a.acks else None
     errors = [0]
@@ -220,7 +229,16 @@ def together(a):
         mid = "%s.%d" % (a.ids, i)
         s = None
         try:
-            s = smtplib.SMTP("127.0.0.1", a.port, "client.rel.test", timeout=600)
+            # A client tries again when its connection times out (a listen
+            # queue full while the MTA starts more processes).
+            for attempt in range(5):
+                try:
+                    s = smtplib.SMTP("127.0.0.1", a.port, "client.rel.test", timeout=600)
+                    break
+                except OSError:
+                    if attempt == 4:
+                        raise
+                    time.sleep(1)
             s.ehlo()
             code, text = s.mail("sender@ext.example")
             if code != 250:
@@ -234,7 +252,10 @@ def together(a):
             barrier.abort()
             return
         try:
-            barrier.wait()
+            if barrier.wait() == 0 and a.ready:
+                open(a.ready, "w").close()
+            while a.go and not os.path.exists(a.go):
+                time.sleep(0.05)
             code, text = s.data(message(mid, lines_for(mid, a.min, a.max), a.to).replace(b"\n", b"\r\n"))
             if code != 250:
                 raise smtplib.SMTPResponseException(code, text)
@@ -243,6 +264,11 @@ def together(a):
                 if acks:
                     acks.write("%s 250\n" % mid)
             s.quit()
+        except smtplib.SMTPResponseException as e:
+            bump("errors", "%s: %s" % (mid, e))
+            with lock:
+                if acks:
+                    acks.write("%s %s\n" % (mid, e.smtp_code))
         except (OSError, smtplib.SMTPException, threading.BrokenBarrierError) as e:
             bump("errors", "%s: %s" % (mid, e))
 
@@ -329,7 +355,7 @@ def main():
     s = sub.add_parser("send")
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--to", required=True)
-    s.add_argument("--ids", required=True)
+    s.add_argument("--ids", default="r")
     s.add_argument("--count", type=int, default=1)
     s.add_argument("--sessions", type=int, default=1)
     s.add_argument("--min", type=int, default=1000)
@@ -337,6 +363,7 @@ def main():
     s.add_argument("--acks")
     s.add_argument("--fresh", action="store_true")
     s.add_argument("--until")
+    s.add_argument("--id-list")
     g = sub.add_parser("together")
     g.add_argument("--port", type=int, required=True)
     g.add_argument("--to", required=True)
@@ -345,6 +372,8 @@ def main():
     g.add_argument("--min", type=int, default=2000)
     g.add_argument("--max", type=int, default=6000)
     g.add_argument("--acks")
+    g.add_argument("--ready")
+    g.add_argument("--go")
     c = sub.add_parser("check")
     c.add_argument("--store", required=True)
     c.add_argument("--ids")
