@@ -38,8 +38,9 @@ int cdbw_put(struct cdbw *w, const void *key, size_t klen, const void *val, size
 long cdbw_finish(struct cdbw *w, enum cdbw_dup mode, void (*dup)(void *ctx, const char *key, size_t klen),
                  void *ctx);
 
-/* Finish, fsync, rename over PATH, fsync the directory. 0, or -1 with errno
- * set and nothing changed. Frees w either way. */
+/* Finish, fsync, rename over PATH, fsync the directory; when PATH already
+ * holds the same bytes it is left as it is. 0, or -1 with errno set and
+ * nothing changed. Frees w either way. */
 int cdbw_commit(struct cdbw *w);
 
 /* Throw the temporary file away. */

@@ -263,6 +263,27 @@ int cdbw_sync_dir(const char *path)
     return rc;
 }
 
+/* 1 if the files A and B hold the same bytes; 0 if not or unreadable. */
+static int same_bytes(const char *a, const char *b)
+{
+    char x[65536], y[65536];
+    int fa = open(a, O_RDONLY), fb = open(b, O_RDONLY | O_NOFOLLOW), same = 0;
+    ssize_t n, m;
+
+    if (fa >= 0 && fb >= 0) {
+        do {
+            n = read(fa, x, sizeof(x));
+            m = n > 0 ? read(fb, y, (size_t) n) : read(fb, y, 1);
+            same = n >= 0 && n == m && memcmp(x, y, (size_t) (n > 0 ? n : 0)) == 0;
+        } while (same && n > 0);
+    }
+    if (fa >= 0)
+        close(fa);
+    if (fb >= 0)
+        close(fb);
+    return same;
+}
+
 int cdbw_commit(struct cdbw *w)
 {
     struct stat st;
@@ -275,7 +296,16 @@ int cdbw_commit(struct cdbw *w)
         goto fail;
     }
     w->fd = -1;
-    if (close(fd) < 0 || rename(w->tmp, w->path) < 0)
+    if (close(fd) < 0)
+        goto fail;
+    /* An unchanged map keeps its file: Postfix restarts every process that has
+     * a map open when the file changes, and a rebuild changes most maps not. */
+    if (stat(w->path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == mode
+        && same_bytes(w->tmp, w->path)) {
+        cdbw_abort(w);
+        return 0;
+    }
+    if (rename(w->tmp, w->path) < 0)
         goto fail;
     if (cdbw_sync_dir(w->path) < 0) {
         cdbw_free(w);           /* the new file is in place; only durability is in doubt */

@@ -50,8 +50,17 @@ is "relay_domains: alias domain -> OK" "$("$PM" -q sales.example.org "$D/relay_d
 is "transport: default mta_transport" "$("$PM" -q hub.example.com "$D/transport")" "pogate:"
 is "sendmail relay-domains text" "$(tr '\n' ' ' <"$D/sendmail/relay-domains")" \
    "sales.example.com sales.example.org s.example hub.example.com branch.example.com "
+# A rebuild leaves unchanged maps alone (Postfix restarts the processes that
+# have a map open when its file changes) and replaces the changed ones.
+before=$(stat -c %i "$D/relay_domains.cdb" "$D/transport.cdb" | tr '\n' ' ')
+check_exit "pogate-map -c DIR again, nothing changed" 0 "$PM" -c "$D"
+is "... relay_domains.cdb and transport.cdb are the same files" \
+   "$(stat -c %i "$D/relay_domains.cdb" "$D/transport.cdb" | tr '\n' ' ')" "$before"
 printf 'mta_transport = lmtp:unix:private/pogate-lmtp\n' >"$D/pogate.conf"
 check_exit "pogate-map DIR (directory as argument)" 0 "$PM" "$D"
+is "... relay_domains.cdb unchanged, kept" "$(stat -c %i "$D/relay_domains.cdb")" "${before%% *}"
+after=$(stat -c %i "$D/transport.cdb")
+check "... transport.cdb changed, replaced" test "$after" != "$(echo "$before" | cut -d' ' -f2)"
 is "transport follows pogate.conf mta_transport" "$("$PM" -q sales.po "$D/transport.cdb")" "lmtp:unix:private/pogate-lmtp"
 printf 'bogus = 1\n' >"$D/pogate.conf"
 out=$("$PM" -c "$D" 2>&1); rc=$?
