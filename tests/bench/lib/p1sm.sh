@@ -21,15 +21,12 @@
 #         (P=pogate-lmtp, F=z; contrib/sendmail/pogate-lmtp.m4), one run a message
 # The postoffice domains are routed by a hash mailertable and accepted for
 # relay through the relay-domains class. Delivery is immediate
-# (DeliveryMode=background: the SMTP child queues the message, fsynced, and a
-# forked process delivers it at once); no DNS (nocanonify, hosts from a file,
-# a private resolv.conf: see tests/lib/sendmail.sh).
-#
-# Seen here (sendmail 8.17.1, Debian 12, 2 CPUs under other load): sendmail
-# itself is the bottleneck of all four, 80-110 CPU ms a message against 6-10
-# for Postfix + virtual(8) in the same round (strace -c -f of the daemon, with
-# mail.local: two forks, one exec, eight fsyncs and about 1,500 system calls a
-# message). The pogate variants run at 0.9-1.5x (s-a).
+# (DeliveryMode=interactive: the SMTP child writes the queue file, fsynced,
+# delivers, and answers 250 after the delivery); no DNS (nocanonify, hosts
+# from a file, a private resolv.conf: see tests/lib/sendmail.sh).
+# DeliveryMode=background (a forked process delivers after the 250) cost 80-110
+# CPU ms a message here against 14 for interactive, and ran (s-a) at 12 msg/s
+# against 75: P1SM_DELIVERY_MODE=background measures it.
 #
 #   p1sm_setup            after p1_setup: config, maps, daemons, sendmail
 #   p1sm_measure VARIANT N SESSIONS   as p1_measure
@@ -87,7 +84,7 @@ p1sm_setup() {
         psd.bench.test pogatelmtpi:psd.bench.test | sm_makemap hash "$SM_DIR/mailertable" ||
         { echo "p1sm: makemap failed"; return 1; }
     # shellcheck disable=SC2016 # sendmail's $ macros
-    sm_mc "define(\`confDELIVERY_MODE', \`background')dnl" \
+    sm_mc "define(\`confDELIVERY_MODE', \`${P1SM_DELIVERY_MODE:-interactive}')dnl" \
         "FEATURE(\`mailertable', \`hash -o $SM_DIR/mailertable')dnl" \
         "MAIL_FILTER(\`pogate', \`S=unix:$s/milter.sock, F=T, T=S:30s;R:1m;E:5m')dnl" \
         "DAEMON_OPTIONS(\`Family=inet, Addr=127.0.0.1, Port=$mport, Name=MTA-pogate, Listen=1024, InputMailFilters=pogate')dnl" \
