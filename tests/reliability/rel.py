@@ -214,7 +214,9 @@ def session(a):
 
 def together(a):
     n = a.count
-    barrier = threading.Barrier(n, timeout=600)
+    # No time limit: on a loaded machine the MTA may take many minutes to
+    # start a process for each of a thousand sessions.
+    barrier = threading.Barrier(n)
     lock = threading.Lock()
     st = {"open": 0, "accepted": 0, "errors": 0}
     acks = open(a.acks, "a") if a.acks else None
