@@ -2,7 +2,7 @@
 # r-milter-kill.sh (R3) - pogate-milter killed with -9 and restarted while
 # sessions are under way, through Postfix (milter_default_action = tempfail, as
 # contrib/postfix/main.cf) + pogate-lda:
-#   1. 200 sessions (long: 1000) held open together after RCPT; the milter is
+#   1. 100 sessions (long: 1000) held open together after RCPT; the milter is
 #      killed, restarted, and only then do they all send DATA;
 #   2. a stream of sessions, one message each, while the milter is killed and
 #      restarted three times.
@@ -14,7 +14,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$SRCDIR/tests/reliability/lib.sh"
 rel_need
-n=$(scale 200 1000) stream=$(scale 300 1500)
+n=$(scale 100 1000) stream=$(scale 300 1500)
 trap 'rel_cleanup' EXIT
 C=$TESTTMP/conf W=$TESTTMP/work
 mkdir -p "$W"
