@@ -284,28 +284,38 @@ static int same_bytes(const char *a, const char *b)
     return same;
 }
 
+/* 1 if PATH is a regular file of mode MODE holding the bytes of W's finished
+ * file: then there is nothing to replace (Postfix restarts every process that
+ * has a map open when its file changes, and a rebuild changes most maps not). */
+static int unchanged(struct cdbw *w, mode_t mode)
+{
+    struct stat old, new;
+
+    return stat(w->path, &old) == 0 && S_ISREG(old.st_mode) && (old.st_mode & 07777) == mode
+        && fstat(w->fd, &new) == 0 && new.st_size == old.st_size && same_bytes(w->tmp, w->path);
+}
+
 int cdbw_commit(struct cdbw *w)
 {
     struct stat st;
     mode_t mode = stat(w->path, &st) == 0 ? st.st_mode & 07777 : 0644;
     int fd = w->fd;
 
-    if (cdbw_finish(w, CDBW_DUP_IGNORE, NULL, NULL) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+    if (cdbw_finish(w, CDBW_DUP_IGNORE, NULL, NULL) < 0 || fchmod(fd, mode) < 0) {
         w->fd = -1;
         close(fd);
         goto fail;
     }
-    w->fd = -1;
-    if (close(fd) < 0)
-        goto fail;
-    /* An unchanged map keeps its file: Postfix restarts every process that has
-     * a map open when the file changes, and a rebuild changes most maps not. */
-    if (stat(w->path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == mode
-        && same_bytes(w->tmp, w->path)) {
+    if (unchanged(w, mode)) {       /* the finished file is closed by cdbw_abort */
         cdbw_abort(w);
         return 0;
     }
-    if (rename(w->tmp, w->path) < 0)
+    w->fd = -1;
+    if (fsync(fd) < 0) {
+        close(fd);
+        goto fail;
+    }
+    if (close(fd) < 0 || rename(w->tmp, w->path) < 0)
         goto fail;
     if (cdbw_sync_dir(w->path) < 0) {
         cdbw_free(w);           /* the new file is in place; only durability is in doubt */
