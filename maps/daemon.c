@@ -180,7 +180,9 @@ void daemon_pid_file(const char *path)
 
     if (path[0] == '\0')
         return;
-    if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+    /* Written as root, often in a directory the daemon's user owns: a symlink
+     * planted there must not make root truncate another file. */
+    if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0)
         msg_fatal("pid file %s: %m", path);
     n = snprintf(text, sizeof(text), "%ld\n", (long) getpid());
     if (write(fd, text, (size_t) n) != n || close(fd) < 0)

@@ -106,4 +106,12 @@ like "SIGTERM: waiting session told 421 4.3.2" "$t3" '^421 4\.3\.2 '
 exec 3<&-
 wait "$LMTP_PID"; LMTP_PID=
 ok "server exited after SIGTERM"
+
+# The pid file is written as root: a symlink planted in its place is not followed.
+echo precious >"$TESTTMP/victim"
+ln -sf "$TESTTMP/victim" "$conf/run/lmtp.pid"
+out=$(timeout 10 "$LMTP" -f -c "$conf" -p "unix:$sock" 2>&1)
+like "planted pid file symlink: refused with the file named" "$out" "pid file $conf/run/lmtp.pid: "
+is "... the symlink's target untouched" "$(cat "$TESTTMP/victim")" precious
+rm -f "$conf/run/lmtp.pid"
 done_testing
