@@ -87,6 +87,8 @@ if ! declare -F free_port >/dev/null; then
 fi
 
 PF_SWAKS=${PF_SWAKS:-swaks}
+# shellcheck source=proctree.sh
+. "$(dirname "${BASH_SOURCE[0]}")/proctree.sh"
 
 _pf_have_ipv6() {
     ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'
@@ -199,28 +201,11 @@ _pf_pidfile_pid() {
     echo "$pid"
 }
 
-# _pf_tree PID: PID and all its descendants (those alive now).
-_pf_tree() {
-    ps -e -o pid=,ppid= | awk -v root="$1" '
-        { parent[$1] = $2; pids[NR] = $1 }
-        END {
-            want[root] = 1; changed = 1
-            while (changed) {
-                changed = 0
-                for (i = 1; i <= NR; i++) {
-                    p = pids[i]
-                    if (!(p in want) && (parent[p] in want)) { want[p] = 1; changed = 1 }
-                }
-            }
-            for (p in want) if (p in parent) print p
-        }'
-}
-
 pf_pids() {
     local pid
     pid=${PF_MASTER_PID:-$(_pf_pidfile_pid)}
     [ -n "$pid" ] || return 0
-    _pf_tree "$pid"
+    proc_tree "$pid"
 }
 
 _pf_listening() {
@@ -263,7 +248,7 @@ pf_stop() {
     local pid pids p
     pid=${PF_MASTER_PID:-$(_pf_pidfile_pid)}
     if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then PF_MASTER_PID=; return 0; fi
-    pids=$(_pf_tree "$pid")
+    pids=$(proc_tree "$pid")
     # What "postfix stop" does, without its script's fixed one-second sleep.
     kill -TERM "$pid" 2>/dev/null
     # shellcheck disable=SC2086

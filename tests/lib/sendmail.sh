@@ -126,6 +126,8 @@ if ! declare -F free_port >/dev/null; then
 fi
 
 SM_ROOT=${SM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.sendmail}
+# shellcheck source=proctree.sh
+. "$(dirname "${BASH_SOURCE[0]}")/proctree.sh"
 SM_BIN=$SM_ROOT/usr/libexec/sendmail
 SM_CF_DIR=$SM_ROOT/usr/share/sendmail/cf
 # The multiarch library directory that holds the unpacked liblockfile.
@@ -295,27 +297,11 @@ _sm_pidfile_pid() {
     echo "$pid"
 }
 
-_sm_tree() {
-    ps -e -o pid=,ppid= | awk -v root="$1" '
-        { parent[$1] = $2; pids[NR] = $1 }
-        END {
-            want[root] = 1; changed = 1
-            while (changed) {
-                changed = 0
-                for (i = 1; i <= NR; i++) {
-                    p = pids[i]
-                    if (!(p in want) && (parent[p] in want)) { want[p] = 1; changed = 1 }
-                }
-            }
-            for (p in want) if (p in parent) print p
-        }'
-}
-
 sm_pids() {
     local pid
     pid=${SM_PID:-$(_sm_pidfile_pid)}
     [ -n "$pid" ] || return 0
-    _sm_tree "$pid"
+    proc_tree "$pid"
 }
 
 _sm_alive() {
@@ -365,7 +351,7 @@ sm_stop() {
     local pid pids p
     pid=${SM_PID:-$(_sm_pidfile_pid)}
     if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then SM_PID=; return 0; fi
-    pids=$(_sm_tree "$pid")
+    pids=$(proc_tree "$pid")
     kill -TERM "$pid" 2>/dev/null
     # shellcheck disable=SC2086
     if ! wait_for 30 _sm_none_alive $pids; then
