@@ -15,6 +15,8 @@
 #                                           rel_postfix, whose smtpd then uses it)
 #   rel_postfix PORT [LDA-COMMAND]          private Postfix from contrib/ (sets PF_*);
 #                                           LDA-COMMAND replaces pogate-lda in the argv
+#   rel_postfix_conf PORT [LDA-COMMAND]     the same, configured but not started; in
+#                                           $REL_PF_DIR (default $TESTTMP/postfix)
 #   rel_py ARGS...                          rel.py ARGS...
 #   rel_send ARGS...                        rel.py send --port $PF_PORT ARGS...
 #   rel_check ARGS...                       rel.py check --store $REL_STORE ARGS...
@@ -90,9 +92,13 @@ _rel_contrib_master() {
 }
 
 rel_postfix() {
+    rel_postfix_conf "$@" && pf_start
+}
+
+rel_postfix_conf() {
     local port=$1 lda=${2:-$LDA} line
     PF_PORT=$port
-    pf_init "$TESTTMP/postfix" || return 1
+    pf_init "${REL_PF_DIR:-$TESTTMP/postfix}" || return 1
     while IFS= read -r line; do pf_conf "$line" || return 1; done < <(_rel_contrib_main)
     # Loopback stands for the Internet here: mynetworks is not loopback. The
     # milter is used only when the test started it (rel_milter).
@@ -102,7 +108,6 @@ rel_postfix() {
         "message_size_limit = 0" "mailbox_size_limit = 0" || return 1
     _rel_contrib_master "$lda" >>"$PF_DIR/etc/master.cf"
     grep -q "argv=$lda " "$PF_DIR/etc/master.cf" || { echo "# no pogate service in master.cf" >&2; return 1; }
-    pf_start
 }
 
 rel_milter() {

@@ -5,15 +5,18 @@ Every test message carries its own id (Message-ID <ID@rel.test>, Subject ID)
 and a body that is a pure function of the id and its line count, so a file in
 the store can be checked byte for byte without keeping a copy:
 
-  rel.py send --port P --to ADDR[,ADDR...] --ids PREFIX --count N
-              [--sessions S] [--min BYTES] [--max BYTES] [--acks FILE]
-              [--fresh] [--until FILE]
+  rel.py send --port P --to ADDR[,ADDR...][;ADDR...] --ids PREFIX --count N
+              [--host H] [--sessions S] [--min BYTES] [--max BYTES]
+              [--acks FILE] [--fresh] [--until FILE]
       send N messages PREFIX.1 .. PREFIX.N over S concurrent SMTP sessions to
-      127.0.0.1:P; one line per message in FILE: "ID CODE" (250 when accepted
-      after DATA, else the SMTP code or "ERR"). Exit 0 when every message was
-      answered (accepted or refused), 1 on connection errors. --fresh: a new
-      SMTP session for every message; --until: stop once FILE exists;
-      --id-list FILE: send the ids listed in FILE instead (--ids unused).
+      H:P (default 127.0.0.1); one line per message in FILE: "ID CODE" (250
+      when accepted after DATA, else the SMTP code or "ERR"). Exit 0 when
+      every message was answered (accepted or refused), 1 on connection
+      errors. --fresh: a new SMTP session for every message; --until: stop
+      once FILE exists; --id-list FILE: send the ids listed in FILE instead
+      (--ids unused). Recipient sets separated by ";" take turns: the K-th
+      message (from 0) goes to set K modulo their number, and its line in FILE
+      gets a third field, the set ("ID CODE ADDR,ADDR").
   rel.py together --port P --to ADDR --ids PREFIX --count N [--acks FILE]
       N SMTP sessions at once: each connects, gets through EHLO, MAIL and
       RCPT, then waits until all N have got there, and only then sends its
@@ -23,6 +26,7 @@ the store can be checked byte for byte without keeping a copy:
       the sessions wait for the go FILE before DATA. A refused message is
       noted in the acks file with its code.
   rel.py check --store DIR [--ids FILE] [--killed-pids FILE] [--list FILE]
+               [--expect FILE]
       look at every file in the store's new/ directories and print one line
       key=value ...:
         files     files in new/
@@ -35,7 +39,14 @@ the store can be checked byte for byte without keeping a copy:
         partial   files whose body is not exactly the generated one
         tmp       files left in tmp/ directories
         outside   ids found that were not in FILE
-      --list FILE gets "ID MAILBOX PID OK PATH" per file.
+      A mailbox is a path under the store, PO/mailboxes/MBX; a mailbag file
+      (its envelope block is checked and skipped) counts for each mailbox its
+      envelope names, as PO/mailbag/MBX. --expect FILE, lines "ID MAILBOX...":
+      where each message should be, adds
+        pairs     (id, mailbox) pairs in FILE
+        missing   of those, not found
+        misplaced (id, mailbox) found for an id of FILE but not listed for it
+      --list FILE gets "ID MAILBOX PID OK PATH" per file and mailbox.
   rel.py message ID LINES   print one message (for sendmail -bm, swaks --data)
   rel.py session --port P --from ADDR --rcpt ADDR... [--data FILE]
       one raw SMTP transaction: addresses may hold Python escapes (\\x00,
@@ -88,7 +99,7 @@ def message(mid, lines, to="rel@rel.example", crlf=False):
 
 
 def send(a):
-    rcpts = a.to.split(",")
+    sets = [x.split(",") for x in a.to.split(";")]
     if a.id_list:
         with open(a.id_list) as f:
             ids = [l.split()[0] for l in f if l.strip()]
@@ -101,19 +112,25 @@ def send(a):
     def note(mid, code):
         with lock:
             if acks:
-                acks.write("%s %s\n" % (mid, code))
+                if len(sets) > 1:
+                    acks.write("%s %s %s\n" % (mid, code, ",".join(to[mid])))
+                else:
+                    acks.write("%s %s\n" % (mid, code))
                 acks.flush()
+
+    to = {mid: sets[k % len(sets)] for k, mid in enumerate(ids)}
 
     def worker(mine):
         s = None
         for mid in mine:
             if a.until and os.path.exists(a.until):
                 break
+            rcpts = to[mid]
             msg = message(mid, lines_for(mid, a.min, a.max), rcpts[0])
             for attempt in range(3):
                 try:
                     if s is None:
-                        s = smtplib.SMTP("127.0.0.1", a.port, "client.rel.test", timeout=300)
+                        s = smtplib.SMTP(a.host, a.port, "client.rel.test", timeout=300)
                     refused = s.sendmail("sender@ext.example", rcpts, msg.replace(b"\n", b"\r\n"))
                     note(mid, "250-some-refused" if refused else 250)
                     if a.fresh:
@@ -288,6 +305,10 @@ def together(a):
 NAME_PID = re.compile(r"^\d+\.M\d+P(\d+)")
 
 
+ENVELOPE = b"X-Pogate-Envelope: 1\n"
+BAG_RCPT = re.compile(rb"^X-Pogate-Recipient: <[^>]*> mailbox=(\S+)$", re.M)
+
+
 def check(a):
     want = set()
     if a.ids:
@@ -295,6 +316,14 @@ def check(a):
             for line in f:
                 if line.strip():
                     want.add(line.split()[0])
+    expect = None
+    if a.expect:
+        expect = {}
+        with open(a.expect) as f:
+            for line in f:
+                w = line.split()
+                if w:
+                    expect.setdefault(w[0], set()).update(w[1:])
     killed = set()
     if a.killed_pids:
         with open(a.killed_pids) as f:
@@ -316,6 +345,17 @@ def check(a):
             files += 1
             with open(path, "rb") as f:
                 data = f.read()
+            boxes = [mbox]
+            envelope_ok = True
+            if data.startswith(ENVELOPE):
+                # A mailbag file: the envelope block, an empty line, then
+                # what a Maildir file holds.
+                end = data.find(b"\n\n")
+                block = data[:end + 1] if end >= 0 else b""
+                got = BAG_RCPT.findall(block)
+                boxes = ["%s/%s" % (mbox, m.decode(errors="replace")) for m in got] or [mbox]
+                envelope_ok = end >= 0 and bool(got)
+                data = data[end + 2:] if end >= 0 else data
             m = re.search(rb"^Message-ID: <([^@>]+)@rel\.test>$", data, re.M | re.I)
             if not m:
                 if listing:
@@ -325,27 +365,40 @@ def check(a):
             ours += 1
             sep = data.find(b"\n\n")
             ln = re.search(rb"^X-Rel-Lines: (\d+)$", data, re.M)
-            good = sep >= 0 and ln is not None and data[sep + 2:] == body(mid, int(ln.group(1)))
+            good = envelope_ok and sep >= 0 and ln is not None and \
+                data[sep + 2:] == body(mid, int(ln.group(1)))
             if not good:
                 partial += 1
             pm = NAME_PID.match(name)
             pid = pm.group(1) if pm else "-"
-            key = (mid, mbox)
-            if key in seen:
-                dups += 1
-                if pid in killed or seen[key] in killed:
-                    dups_killed += 1
-            else:
-                seen[key] = pid
-            if listing:
-                listing.write("%s %s %s %d %s\n" % (mid, mbox, pid, good, path))
+            for box in boxes:
+                key = (mid, box)
+                if key in seen:
+                    dups += 1
+                    if pid in killed or seen[key] in killed:
+                        dups_killed += 1
+                else:
+                    seen[key] = pid
+                if listing:
+                    listing.write("%s %s %s %d %s\n" % (mid, box, pid, good, path))
     if listing:
         listing.close()
     found = {k[0] for k in seen}
     lost = len(want - found) if a.ids else 0
     outside = len(found - want) if a.ids else 0
-    print("files=%d ours=%d unique=%d lost=%d dups=%d dups_killed=%d partial=%d tmp=%d outside=%d"
-          % (files, ours, len(found), lost, dups, dups_killed, partial, tmp, outside))
+    out = ("files=%d ours=%d unique=%d lost=%d dups=%d dups_killed=%d partial=%d tmp=%d outside=%d"
+           % (files, ours, len(found), lost, dups, dups_killed, partial, tmp, outside))
+    if expect is not None:
+        pairs = {(mid, box) for mid, boxes in expect.items() for box in boxes}
+        missing = pairs - set(seen)
+        misplaced = {k for k in seen if k[0] in expect and k not in pairs}
+        out += " pairs=%d missing=%d misplaced=%d" % (len(pairs), len(missing), len(misplaced))
+        if missing:
+            print("missing: " + " ".join("%s:%s" % k for k in sorted(missing)[:10]), file=sys.stderr)
+        if misplaced:
+            print("misplaced: " + " ".join("%s:%s" % k for k in sorted(misplaced)[:10]),
+                  file=sys.stderr)
+    print(out)
     if a.ids and lost:
         print("lost: " + " ".join(sorted(want - found)[:10]), file=sys.stderr)
     return 0
@@ -356,6 +409,7 @@ def main():
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("send")
     s.add_argument("--port", type=int, required=True)
+    s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--to", required=True)
     s.add_argument("--ids", default="r")
     s.add_argument("--count", type=int, default=1)
@@ -381,6 +435,7 @@ def main():
     c.add_argument("--ids")
     c.add_argument("--killed-pids")
     c.add_argument("--list")
+    c.add_argument("--expect")
     x = sub.add_parser("session")
     x.add_argument("--port", type=int, required=True)
     x.add_argument("--from", dest="mail_from", required=True)
