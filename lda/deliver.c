@@ -22,6 +22,7 @@
 #include "deliver_int.h"
 #include "log.h"
 #include "mem.h"
+#include "msgname.h"
 #include "quota.h"
 
 void deliver_init(void)
@@ -195,6 +196,28 @@ static void write_groups(struct job *j)
     }
 }
 
+#define NAME_MODE "unique file names: a retry after an interrupted delivery may store a second copy"
+
+/* Once per message: why a retry after a crash could store a second copy. */
+static void log_name_mode(const struct job *j)
+{
+    const char *qid = j->p->queue_id;
+    int any = 0;
+
+    for (int k = 0; k < j->ng; k++)
+        any |= j->g[k].written;
+    if (!any || deliver_stable(j))
+        return;
+    if (qid == NULL || *qid == 0)
+        msg_info("%s (no queue id)", NAME_MODE);
+    else if (!j->qid_ok)
+        msg_info("%s (queue id not 1-63 letters and digits)", NAME_MODE);
+    else if (j->when_state == 0)
+        msg_info("%s (no Received header names id %s)", NAME_MODE, qid);
+    else
+        msg_info("%s (the date of the Received header naming id %s does not parse)", NAME_MODE, qid);
+}
+
 static void quota_fail(struct job *j, int i, const char *what, const char *name, long long quota)
 {
     int bounce = j->p->quota_action == QUOTA_BOUNCE;
@@ -263,6 +286,7 @@ int deliver_message(const struct deliver_params *p, int fd, struct deliver_rcpt 
     j.members = xcalloc((size_t) n + 1, sizeof(int));
     j.g = xcalloc((size_t) n + 1, sizeof(*j.g));
     j.in_file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    j.qid_ok = msgname_qid_ok(p->queue_id);
     if ((j.store = open(p->store, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
         msg_warn("store %s: %m", p->store);
         for (int i = 0; i < n; i++)
@@ -275,6 +299,7 @@ int deliver_message(const struct deliver_params *p, int fd, struct deliver_rcpt 
     if (!(p->flags & DELIVER_ALL_OR_NOTHING) || !deliver_any_failed(&j)) {
         j.iobuf = xmalloc(DELIVER_IOBUF);
         write_groups(&j);
+        log_name_mode(&j);
         for (k = 0; k < j.ng; k++)
             check_group(&j, &j.g[k]);
         if (!(p->flags & DELIVER_ALL_OR_NOTHING) || !deliver_any_failed(&j)) {

@@ -38,6 +38,14 @@
  * every pending recipient to 2.0.0, or to 4.3.0 with the link removed again
  * when the sync failed.
  *
+ * Exactly once across retries. With a usable queue id and the MTA's Received
+ * header naming it, a file's name in new/ is the same on every attempt
+ * (msgname.h); a link that fails with EEXIST means an earlier attempt, killed
+ * before it could report, already placed this very file: the recipient
+ * counts as delivered (existed = 1) once new/ is fsynced, and nothing ever
+ * removes that file. Otherwise names are unique and a retry after such a
+ * crash stores a second copy (one info line per message says so).
+ *
  * All or nothing. With DELIVER_ALL_OR_NOTHING (pogate-lda: one exit code for
  * all recipients) nothing is linked unless every recipient could be prepared,
  * and links already made are removed again if a later one fails; see
@@ -65,6 +73,8 @@ struct deliver_rcpt {
     int sync_pending;           /* DELIVER_DEFER_DIRSYNC: linked, syncdir not fsynced yet */
     char syncdir[DELIVER_PATH_MAX];     /* absolute path of the directory holding the link */
     char file[256];             /* the file's name in syncdir */
+    int existed;                /* file was there already (an earlier attempt of this
+                                 * delivery placed it): never removed by us */
     long long size;             /* message bytes received (without prepended lines) */
 };
 

@@ -13,6 +13,7 @@
 #include "deliver_int.h"
 #include "log.h"
 #include "mem.h"
+#include "msgname.h"
 
 /* Links refused by the file system: recipient I gets a copy of its own. */
 static int copy_into(struct job *j, struct group *g, int i)
@@ -33,14 +34,14 @@ static int copy_into(struct job *j, struct group *g, int i)
     if (got == 0 && fsync(dst) == 0) {
         rc = close(dst);
         dst = -1;
-        if (rc == 0)
-            rc = renameat(j->md[i].tmp, name, j->md[i].new, g->newname);
+        if (rc == 0)    /* never over an existing name: that is an earlier attempt's file */
+            rc = maildir_place(j->md[i].tmp, name, j->md[i].new, g->newname, 1);
     }
 out:
     saved = errno;
     if (dst >= 0)
         close(dst);
-    if (rc < 0)
+    if (rc != 1)
         unlinkat(j->md[i].tmp, name, 0);
     close(src);
     errno = saved;
@@ -65,10 +66,27 @@ static int twin_of(const struct job *j, const struct group *g, int i)
     for (int m = 0; m < g->n; m++) {
         int k = j->members[g->first + m];
 
-        if (k != i && j->linked[k] == 1 && strcmp(j->r[k].mbx.name, j->r[i].mbx.name) == 0)
+        if (k != i && (j->linked[k] == LINK_NEW || j->linked[k] == LINK_EXISTED) && strcmp(j->r[k].mbx.name, j->r[i].mbx.name) == 0)
             return k;
     }
     return -1;
+}
+
+/* Recipient I's name in new/ was taken. With a deterministic name that is
+ * this message, placed by an earlier attempt that died before it could
+ * report: delivered, as long as nothing here ever removes it. 0, or -1 (a
+ * unique name cannot collide: leave it as the error it is). */
+static int existed(struct job *j, struct group *g, int i, int quiet)
+{
+    if (!g->stable)
+        return -1;
+    if (!quiet)
+        msg_info("%s/%s: %s already in new/ (an earlier attempt delivered it): not stored again",
+             g->dir, g->bag ? "mailbag" : j->r[i].mbx.name, g->newname);
+    j->linked[i] = LINK_EXISTED;
+    j->r[i].existed = 1;
+    note_path(j, g, i);
+    return 0;
 }
 
 static void link_maildir(struct job *j, struct group *g)
@@ -84,20 +102,60 @@ static void link_maildir(struct job *j, struct group *g)
         if ((m < g->n && i == g->owner) || (m == g->n && !owner_in))
             continue;
         if ((j->twin[i] = twin_of(j, g, i)) >= 0) {
-            j->linked[i] = 2;
+            j->linked[i] = LINK_TWIN;
             continue;
         }
         rc = maildir_place(g->tmpdir, g->tmpname, j->md[i].new, g->newname, i == g->owner);
         if (rc < 0 && i != g->owner && (errno == EPERM || errno == EXDEV || errno == ENOTSUP))
             rc = copy_into(j, g, i);
+        if (rc < 0 && errno == EEXIST && existed(j, g, i, 0) == 0)
+            continue;
         if (rc < 0) {
             deliver_fail_errno(j, i, errno, "linking into new/");
             continue;
         }
         g->tmp_gone |= rc == 1;
-        j->linked[i] = 1;
+        j->linked[i] = LINK_NEW;
         note_path(j, g, i);
     }
+}
+
+/* G's hash: the message, where it was received, and a mailbag file's own
+ * recipients (a bag file of a subset of them is a different file). */
+static uint64_t group_hash(const struct job *j, const struct group *g)
+{
+    char when[32];
+    uint64_t h = j->hash;
+
+    snprintf(when, sizeof(when), "%lld", j->when);
+    h = msgname_hash_str(msgname_hash_str(msgname_hash_str(h, storefs_host()), j->p->queue_id), when);
+    if (g->bag) {
+        h = msgname_hash_str(h, g->po);
+        for (int m = 0; m < g->n; m++) {
+            const struct deliver_rcpt *r = &j->r[j->members[g->first + m]];
+
+            h = msgname_hash_str(msgname_hash_str(h, r->mbx.address[0] ? r->mbx.address : r->address),
+                                 r->mbx.name);
+        }
+    }
+    return msgname_final(h);
+}
+
+/* The name in new/: deterministic when possible (msgname.h), else unique. */
+static void name_group(const struct job *j, struct group *g)
+{
+    long long size = g->hdrlen + g->size;
+
+    g->stable = deliver_stable(j) && msgname_format(g->newname, sizeof(g->newname), j->when,
+                                                     j->p->queue_id, group_hash(j, g),
+                                                     storefs_host(), size) == 0;
+    if (!g->stable)
+        snprintf(g->newname, sizeof(g->newname), "%s,S=%lld", g->tmpname, size);
+}
+
+int deliver_stable(const struct job *j)
+{
+    return j->qid_ok && j->hashed && j->when_state == 1;
 }
 
 void deliver_link(struct job *j, struct group *g)
@@ -106,12 +164,18 @@ void deliver_link(struct job *j, struct group *g)
 
     if (g->n == 0 || !g->written)
         return;
-    snprintf(g->newname, sizeof(g->newname), "%s,S=%lld", g->tmpname, g->hdrlen + g->size);
+    name_group(j, g);
     if (!g->bag) {
         link_maildir(j, g);
         return;
     }
-    if ((rc = maildir_place(g->tmpdir, g->tmpname, g->bagdir.new, g->newname, 1)) < 0) {
+    if ((rc = maildir_place(g->tmpdir, g->tmpname, g->bagdir.new, g->newname, 1)) < 0
+        && errno == EEXIST && existed(j, g, j->members[g->first], 0) == 0) {
+        for (int m = 1; m < g->n; m++)
+            (void) existed(j, g, j->members[g->first + m], 1);
+        return;
+    }
+    if (rc < 0) {
         int err = errno;
 
         msg_warn("%s/mailbag/new: %s", g->dir, strerror(err));
@@ -121,7 +185,7 @@ void deliver_link(struct job *j, struct group *g)
     }
     g->tmp_gone = rc == 1;
     for (int m = 0; m < g->n; m++) {
-        j->linked[j->members[g->first + m]] = 1;
+        j->linked[j->members[g->first + m]] = LINK_NEW;
         note_path(j, g, j->members[g->first + m]);
     }
 }
@@ -131,12 +195,13 @@ static int new_dir(const struct job *j, const struct group *g, int i)
     return g->bag ? g->bagdir.new : j->md[i].new;
 }
 
-/* Remove recipient I's link again (failed sync, or all-or-nothing undo). */
+/* Remove recipient I's link again (failed sync, or all-or-nothing undo);
+ * never a file that was there before (LINK_EXISTED): another attempt's. */
 static void unlink_one(struct job *j, struct group *g, int i)
 {
-    if (j->linked[i] == 1 && unlinkat(new_dir(j, g, i), g->newname, 0) < 0 && errno != ENOENT)
+    if (j->linked[i] == LINK_NEW && unlinkat(new_dir(j, g, i), g->newname, 0) < 0 && errno != ENOENT)
         msg_warn("%s/%s: %s", j->r[i].syncdir, g->newname, strerror(errno));
-    j->linked[i] = 0;
+    j->linked[i] = LINK_NONE;
     j->r[i].sync_pending = 0;
 }
 
@@ -147,7 +212,8 @@ static void sync_group(struct job *j, struct group *g)
     for (int m = 0; m < g->n; m++) {
         int i = j->members[g->first + m];
 
-        if (j->linked[i] != 1)
+        /* An existing file is fsynced too: its writer may have died before its own. */
+        if (j->linked[i] != LINK_NEW && j->linked[i] != LINK_EXISTED)
             continue;
         if (j->p->flags & DELIVER_DEFER_DIRSYNC) {
             j->r[i].sync_pending = 1;
@@ -173,21 +239,28 @@ void deliver_dirsync(struct job *j)
             unlink_one(j, &j->g[k], j->members[j->g[k].first + m]);
 }
 
+static void delivered(struct deliver_rcpt *r)
+{
+    dstatus_set(&r->st, "2.0.0", "delivered to %s/%s%s", r->po.name, r->mbx.name,
+                r->existed ? " (already there: an earlier attempt stored it)" : "");
+}
+
 /* Statuses of linked recipients, twins taking their twin's outcome. */
 static int settle(struct job *j)
 {
     int done = 0;
 
     for (int i = 0; i < j->n; i++)
-        if (j->linked[i] == 1 && !j->r[i].sync_pending)
-            dstatus_set(&j->r[i].st, "2.0.0", "delivered to %s/%s", j->r[i].po.name, j->r[i].mbx.name);
+        if ((j->linked[i] == LINK_NEW || j->linked[i] == LINK_EXISTED) && !j->r[i].sync_pending)
+            delivered(&j->r[i]);
     for (int i = 0; i < j->n; i++) {
         struct deliver_rcpt *r = &j->r[i], *t;
 
-        if (j->linked[i] != 2)
+        if (j->linked[i] != LINK_TWIN)
             continue;
         t = &j->r[j->twin[i]];
-        if (j->linked[j->twin[i]] == 1) {
+        if (j->linked[j->twin[i]] == LINK_NEW || j->linked[j->twin[i]] == LINK_EXISTED) {
+            r->existed = t->existed;
             r->st = t->st;
             r->sync_pending = t->sync_pending;
             str_copy(r->syncdir, t->syncdir, sizeof(r->syncdir));
@@ -263,12 +336,12 @@ int deliver_sync(const struct deliver_params *p, struct deliver_rcpt *r, int n,
         res[i] = rc;
         r[i].sync_pending = 0;
         if (rc == 1) {
-            dstatus_set(&r[i].st, "2.0.0", "delivered to %s/%s", r[i].po.name, r[i].mbx.name);
+            delivered(&r[i]);
             done++;
         } else {
             msg_warn("%s: fsync: %s", r[i].syncdir, strerror(rc - 1));
             dstatus_errno(&r[i].st, rc - 1);
-            if ((fd = open(r[i].syncdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+            if (!r[i].existed && (fd = open(r[i].syncdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
                 unlinkat(fd, r[i].file, 0);
                 close(fd);
             }

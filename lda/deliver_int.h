@@ -4,6 +4,8 @@
 #ifndef POGATE_DELIVER_INT_H
 #define POGATE_DELIVER_INT_H
 
+#include <stdint.h>
+
 #include "deliver.h"
 #include "hdrscan.h"
 #include "maildir.h"
@@ -19,7 +21,8 @@ struct group {
     struct maildir bagdir;      /* mailbag directories */
     int tmpdir;                 /* borrowed: owner's or bagdir's tmp */
     char tmpname[STOREFS_NAME_MAX];
-    char newname[STOREFS_NAME_MAX + 32];
+    char newname[256];
+    int stable;                 /* newname is the deterministic one (msgname.h) */
     int fd;                     /* the tmp file while writing; -1 */
     long long hdrlen;           /* prepended bytes */
     long long size;             /* message bytes */
@@ -35,8 +38,7 @@ struct job {
     int store;                  /* store root fd */
     struct maildir *md;         /* per recipient (Maildir groups) */
     int *looped;                /* per recipient: own Delivered-To seen */
-    int *linked;                /* per recipient: 1 linked into md[i].new or a bag,
-                                 * 2 same mailbox as an earlier recipient (twin[i]) */
+    int *linked;                /* per recipient: LINK_* */
     int *twin;
     int *members;
     struct group *g;
@@ -47,6 +49,21 @@ struct job {
     int scanned;                /* the header scan has run */
     struct hdrscan scan;
     char *iobuf;
+    /* The deterministic name (msgname.h), gathered on the scanned copy. */
+    int qid_ok;                 /* p->queue_id can be part of a name */
+    int hashed;                 /* hash covers the whole message */
+    uint64_t hash;              /* FNV-1a state over the message bytes */
+    int when_state;             /* 1 Received date found, -1 unparsable, 0 none yet */
+    long long when;
+};
+
+/* job.linked[i] */
+enum {
+    LINK_NONE,                  /* not in new/ (or taken out again) */
+    LINK_NEW,                   /* linked by us into md[i].new or a bag */
+    LINK_TWIN,                  /* same mailbox as an earlier recipient (twin[i]) */
+    LINK_EXISTED,               /* the name was taken: an earlier attempt's file,
+                                 * fsynced but never unlinked by us */
 };
 
 #define DELIVER_IOBUF (64 * 1024)
@@ -59,6 +76,7 @@ int deliver_write(struct job *j, struct group *g);
  * new/ directories, undoing every link when all-or-nothing fails; unlink the
  * tmp files, settle, log, close. deliver_finish returns the count delivered. */
 void deliver_link(struct job *j, struct group *g);
+int deliver_stable(const struct job *j);   /* deterministic names possible */
 void deliver_dirsync(struct job *j);
 int deliver_finish(struct job *j);
 int deliver_any_failed(const struct job *j);

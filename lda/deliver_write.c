@@ -4,8 +4,10 @@
  * The message is read exactly once from a pipe: the first file written is
  * fed from the pipe, and every further file copies its message bytes from
  * that first file. From a regular file (an LMTP spool) each file reads its
- * own bytes with pread. The header scan for loop detection runs on the first
- * copy, whichever source it comes from.
+ * own bytes with pread. The header scan (loop detection, the Received date)
+ * and the message hash of the deterministic name (msgname.h) run on the
+ * first copy, whichever source it comes from, and again on the next copy if
+ * that one failed half-way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 #include "deliver_int.h"
 #include "log.h"
 #include "mailbag.h"
+#include "msgname.h"
 #include "status.h"
 
 int deliver_write_all(int fd, const char *p, size_t n)
@@ -50,6 +53,25 @@ static void scan_found(void *ctx, const char *value)
     }
 }
 
+/* The first Received header naming the queue id dates the message. */
+static void scan_received(void *ctx, const char *value, size_t len)
+{
+    struct job *j = ctx;
+
+    if (j->when_state == 0)
+        j->when_state = msgname_received(value, len, j->p->queue_id, &j->when);
+}
+
+static void scan_begin(struct job *j)
+{
+    hdrscan_init(&j->scan, scan_found, j);
+    if (j->qid_ok)
+        hdrscan_on_received(&j->scan, scan_received);
+    j->hash = MSGNAME_HASH_INIT;
+    j->when_state = 0;
+    j->hashed = 0;
+}
+
 static void prefix(const struct job *j, const struct group *g, buf_t *b)
 {
     const struct deliver_rcpt *one = &j->r[j->members[g->first]];
@@ -69,10 +91,24 @@ static void prefix(const struct job *j, const struct group *g, buf_t *b)
 /* One chunk of message bytes into G's file (and the scanner on the first copy). */
 static int put(struct job *j, struct group *g, size_t len, int scan)
 {
-    if (scan)
+    if (scan) {
         hdrscan_feed(&j->scan, j->iobuf, len);
+        j->hash = msgname_hash(j->hash, j->iobuf, len);
+    }
     g->size += (long long) len;
     return deliver_write_all(g->fd, j->iobuf, len);
+}
+
+/* The scanned copy failed half-way: a spool file can be read again by the
+ * next group's copy, which then scans and hashes from the start. -1. */
+static int rescan(struct job *j, int scan)
+{
+    int saved = errno;
+
+    if (scan && j->in_file)
+        j->scanned = 0;
+    errno = saved;
+    return -1;
 }
 
 /* Copy the message into G's file. 0, or -1 with G->st set (errno kept). */
@@ -83,7 +119,7 @@ static int copy_body(struct job *j, struct group *g)
     ssize_t got;
 
     if (scan)
-        hdrscan_init(&j->scan, scan_found, j);
+        scan_begin(j);
     j->scanned = 1;
     if (!j->in_file && j->stream_group >= 0) {          /* the pipe is spent: copy the copy */
         const struct group *s = &j->g[j->stream_group];
@@ -111,18 +147,20 @@ static int copy_body(struct job *j, struct group *g)
             continue;
         if (got < 0) {
             dstatus_set(&g->st, "4.3.0", "error reading the message: %s", strerror(errno));
-            return -1;
+            return rescan(j, scan);
         }
         if (got == 0)
             break;
         off += got;
         if (put(j, g, (size_t) got, scan) < 0) {
             dstatus_errno(&g->st, errno);
-            return -1;
+            return rescan(j, scan);
         }
     }
-    if (scan)
+    if (scan) {
         hdrscan_end(&j->scan);
+        j->hashed = 1;
+    }
     return 0;
 }
 

@@ -1,4 +1,4 @@
-/* hdrscan.c - streaming Delivered-To scanner; see hdrscan.h.
+/* hdrscan.c - streaming Delivered-To and Received scanner; see hdrscan.h.
  *
  * A byte-at-a-time state machine: a header is only complete when the next
  * line does not start with white space (folding), so the decision about a
@@ -23,23 +23,42 @@ static int lower(int c)
     return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-/* The header in h->line is complete: report it if it is Delivered-To. */
+void hdrscan_on_received(struct hdrscan *h, void (*fn)(void *, const char *, size_t))
+{
+    h->received = fn;
+}
+
+/* Does h->line hold header NAME? The offset just after its colon, or 0. */
+static size_t header_is(const struct hdrscan *h, const char *name)
+{
+    size_t i, n = strlen(name);
+
+    if (h->len < n)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (lower((unsigned char) h->line[i]) != name[i])
+            return 0;
+    while (i < h->len && (h->line[i] == ' ' || h->line[i] == '\t'))
+        i++;
+    return i < h->len && h->line[i] == ':' ? i + 1 : 0;
+}
+
+/* The header in h->line is complete: report it if it is Delivered-To or Received. */
 static void finish(struct hdrscan *h)
 {
-    static const char name[] = "delivered-to";
     size_t i, end;
     char *v;
 
-    if (h->overflow || h->len < sizeof(name) - 1)
+    if (h->overflow)
         goto out;
-    for (i = 0; i < sizeof(name) - 1; i++)
-        if (lower((unsigned char) h->line[i]) != name[i])
-            goto out;
-    while (i < h->len && (h->line[i] == ' ' || h->line[i] == '\t'))
-        i++;
-    if (i >= h->len || h->line[i] != ':')
+    if (h->received != NULL && (i = header_is(h, "received")) > 0) {
+        h->line[h->len] = 0;
+        h->received(h->ctx, h->line + i, h->len - i);
         goto out;
-    for (i++; i < h->len && (h->line[i] == ' ' || h->line[i] == '\t'); i++)
+    }
+    if ((i = header_is(h, "delivered-to")) == 0)
+        goto out;
+    for (; i < h->len && (h->line[i] == ' ' || h->line[i] == '\t'); i++)
         ;
     end = h->len;
     while (end > i && (h->line[end - 1] == ' ' || h->line[end - 1] == '\t'))

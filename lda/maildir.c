@@ -7,8 +7,10 @@
  * systems without hard links, as in Postfix's sane_link.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "maildir.h"
@@ -71,9 +73,17 @@ void maildir_close(struct maildir *md)
 
 int maildir_place(int tmpdir, const char *tmpname, int newdir, const char *newname, int may_rename)
 {
+    struct stat st;
+
     if (linkat(tmpdir, tmpname, newdir, newname, 0) == 0)
         return 0;
     if ((errno == EPERM || errno == EXDEV || errno == ENOTSUP) && may_rename) {
+        /* rename(2) would replace an existing file: say EEXIST as link(2)
+         * does (not atomic, but only file systems without links get here). */
+        if (fstatat(newdir, newname, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+            errno = EEXIST;
+            return -1;
+        }
         if (renameat(tmpdir, tmpname, newdir, newname) == 0)
             return 1;
     }

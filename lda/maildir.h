@@ -21,6 +21,7 @@ void maildir_close(struct maildir *md);
 
 /* Make TMPDIR/TMPNAME visible as NEWDIR/NEWNAME: link(2); where the file
  * system refuses hard links (EPERM, EXDEV) and MAY_RENAME, rename(2).
+ * Never replaces an existing NEWNAME (EEXIST).
  * 0 linked (the tmp name remains), 1 renamed (it is gone), -1 with errno. */
 int maildir_place(int tmpdir, const char *tmpname, int newdir, const char *newname, int may_rename);
 

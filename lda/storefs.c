@@ -109,3 +109,8 @@ void storefs_unique(char *buf, size_t size)
     snprintf(buf, size, "%lld.M%06ldP%ldQ%uR%016llx.%s", (long long) tv.tv_sec, (long) tv.tv_usec,
              (long) getpid(), n, (unsigned long long) mix(seed + n), host);
 }
+
+const char *storefs_host(void)
+{
+    return host;
+}

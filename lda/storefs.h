@@ -32,4 +32,7 @@ void storefs_init(void);
  * in the host name are written as \057, \072, \054). */
 void storefs_unique(char *buf, size_t size);
 
+/* The host name as storefs_unique() writes it (escaped; set by storefs_init). */
+const char *storefs_host(void);
+
 #endif

@@ -102,10 +102,14 @@ finish
 is "every command of the page is run or listed as system-only" "$unknown" ""
 check "most commands run here" test "$ran" -ge 14
 
-# The log example: a delivery with the example's queue id and addresses (the
+# The log example: a delivery with the example's queue id, Postfix's Received
+# header naming it (so the file gets its deterministic name), addresses (the
 # recipient as the milter left it: the mailbox's own address), then the page's pogate-lda line against the one written (time, pid, size
 # and file name aside).
-printf 'Subject: log example\n\nhello\n' |
+{ printf 'Received: from mail.example.org (mail.example.org [198.51.100.7])\n'
+  printf '\tby relay.example.com (Postfix) with ESMTP id 4ABC123\n'
+  printf '\tfor <anna@hr.example.com>; Wed, 25 Nov 2026 08:58:46 +0000 (UTC)\n'
+  printf 'Subject: log example\n\nhello\n'; } |
     runuser -u pogate -- pogate-lda -c "$conf" -q 4ABC123 -f someone@example.org -- anna.berg@hr.example.com >/dev/null
 norm() { sed -E 's/^.*(pogate-[a-z]+)\[[0-9]+\]: /\1: /; s/size=[0-9]+/size=N/; s|/new/[^ ]*,S=[0-9]+|/new/FILE|'; }
 got=$(grep 4ABC123 "$log" | norm)

@@ -119,4 +119,37 @@ lda_run "$C" -f alice@example.org -- "$(printf 'x\r@sales.example.com')" <"$M"
 is "recipient with CR: 69 5.1.3" "$LDA_RC ${LDA_OUT%% *}" "69 5.1.3"
 is "nothing in any tmp/" "$(find "$S" -path "$S/*/tmp/*" -type f)" ""
 
+# 9. Exactly once across MTA retries: pogate-lda killed after its link, before
+# its exit, and run again by the MTA with the same queue id and message. The
+# name comes from the queue id and the date of the MTA's Received header.
+O=$TESTTMP/once
+{ printf 'Received: from c (c [192.0.2.7])\n\tby relay.example (Postfix) with ESMTP id 4ONCE1\n'
+  printf '\tfor <john.smith@sales.example.com>; Wed, 25 Nov 2026 10:57:09 +0000 (UTC)\n'; cat "$M"; } >"$O"
+count() { lda_files "$S" "$1" | grep -c .; }
+js=$(count sales/mailboxes/jsmith/new) bag=$(count bag/mailbag/new)
+for try in first retry; do
+    lda_run "$C" -q 4ONCE1 -f alice@example.org -- john.smith@sales.example.com <"$O"
+    is "exactly once, $try attempt: 0, delivered" "$LDA_RC $LDA_OUT" "0 2.0.0 delivered to 1 recipient"
+done
+is "exactly once: one file in new/" "$(( $(count sales/mailboxes/jsmith/new) - js ))" 1
+is "exactly once: named TIME.QQUEUEID_HASH.HOST,S=SIZE, TIME from the Received date" \
+    "$(lda_files "$S" sales/mailboxes/jsmith/new | grep -cE '/1795604229\.Q4ONCE1_[0-9a-f]{16}\.[^/]+,S=[0-9]+$')" 1
+like "exactly once: the retry logged the file as already there" "$(cat "$C/lda.log")" \
+    "4ONCE1: sales/jsmith: 1795604229\.Q4ONCE1_.* already in new/ \(an earlier attempt delivered it\)"
+like "exactly once: tracking line of the retry" "$(cat "$C/lda.log")" \
+    "4ONCE1: to=<john.smith@sales.example.com>.*status=delivered \(2\.0\.0 delivered to sales/jsmith \(already there"
+for try in first retry; do
+    lda_run "$C" -q 4ONCE1 -f alice@example.org -- anna@bag.example.com gate@bag.example.com <"$O"
+    is "exactly once, mailbag, $try attempt: 0" "$LDA_RC" 0
+done
+is "exactly once: one mailbag file" "$(( $(count bag/mailbag/new) - bag ))" 1
+like "exactly once: the mailbag retry logged" "$(cat "$C/lda.log")" "4ONCE1: bag/mailbag: .* already in new/"
+js=$(count sales/mailboxes/jsmith/new)
+for try in first retry; do lda_run "$C" -f alice@example.org -- john.smith@sales.example.com <"$O"; done
+is "no queue id: at-least-once, the retry stores a second copy" "$(( $(count sales/mailboxes/jsmith/new) - js ))" 2
+like "no queue id: logged" "$(cat "$C/lda.log")" "second copy \(no queue id\)"
+lda_run "$C" -q 4OTHER -f alice@example.org -- john.smith@sales.example.com <"$O"
+like "no Received header naming the queue id: logged" "$(cat "$C/lda.log")" \
+    "4OTHER: unique file names: .* \(no Received header names id 4OTHER\)"
+
 done_testing

@@ -135,4 +135,30 @@ lda_run "$C" -f a@example.org <"$M"
 is "no recipient: 75" "$LDA_RC" 75
 check "failures: nothing stored" nothing_stored
 
+# The all-or-nothing undo never removes a file an earlier attempt stored. The
+# retry of a delivery to jsmith and admin finds jsmith's file there (EEXIST)
+# while admin's new/ refuses the link (root's, mode 755: pogate may not write
+# there, a failure after the first links as deterministic as a directory fsync
+# error): everything this run linked is undone, jsmith's file must stay.
+{ printf 'Received: by relay.example (Postfix) with ESMTP id 4UNDO1;\n'
+  printf '\tWed, 25 Nov 2026 10:57:09 +0000 (UTC)\nSubject: undo\n\nbody\n'; } >"$TESTTMP/undo"
+two=(-q 4UNDO1 -f a@example.org -- john.smith@sales.example.com admin@sales.example.com)
+lda_run "$C" "${two[@]}" <"$TESTTMP/undo"
+is "undo: first attempt delivered to both" "$LDA_RC" 0
+J=$(find "$S/sales/mailboxes/jsmith/new" -type f)
+rm -f "$S"/sales/mailboxes/admin/new/*
+chown root "$S/sales/mailboxes/admin/new"; chmod 755 "$S/sales/mailboxes/admin/new"
+lda_run "$C" "${two[@]}" <"$TESTTMP/undo"
+is "undo: the retry fails as a whole, 75 4.3.0" "$LDA_RC ${LDA_OUT%% *}" "75 4.3.0"
+is "undo: jsmith's file from the first attempt is still there" "$(find "$S/sales/mailboxes/jsmith/new" -type f)" "$J"
+like "undo: the retry had found it" "$(cat "$C/lda.log")" "4UNDO1: sales/jsmith: .* already in new/"
+is "undo: nothing in admin" "$(find "$S/sales/mailboxes/admin/new" -type f)" ""
+chown pogate "$S/sales/mailboxes/admin/new"
+lda_run "$C" "${two[@]}" <"$TESTTMP/undo"
+is "undo: the next retry delivers" "$LDA_RC" 0
+is "undo: still jsmith's one file, admin has its copy" \
+    "$(find "$S/sales/mailboxes/jsmith/new" -type f; find "$S/sales/mailboxes/admin/new" -type f | wc -l)" "$J
+1"
+is "undo: nothing in any tmp/" "$(find "$S" -path "$S/*/tmp/*" -type f)" ""
+
 done_testing

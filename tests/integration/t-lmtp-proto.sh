@@ -59,6 +59,34 @@ like "over-long message line: 554 5.6.0" "$out" '554 5\.6\.0 Error: message line
 like "session still alive after bad input" "$out" '250 2\.0\.0 Ok\|221 2\.0\.0 Bye\|$'
 is "refused messages left nothing in the store" "$(find "$store" -type f | wc -l)" "$before"
 
+# Exactly once: the MTA retries a DATA whose replies it never got (pogate-lmtp
+# killed after the links): the same message again, with its Received header
+# naming the queue id, lands on the files the first attempt stored.
+once() {  # once FILE [RECEIVED]: one transaction for js@ and the two mailbag recipients
+    { printf '%s\r\n' "LHLO c" "MAIL FROM:<s@elsewhere.example>" "RCPT TO:<js@sales.example.com>" \
+        "RCPT TO:<anna@bag.example.com>" "RCPT TO:<gate@bag.example.com>" "DATA"
+      [ -z "${2:-}" ] || printf 'Received: from c (c [192.0.2.7])\r\n\tby relay.example (Postfix) with ESMTP id %s\r\n\tfor <js@sales.example.com>; Wed, 25 Nov 2026 10:57:09 +0000 (UTC)\r\n' "$2"
+      printf 'Subject: once\r\n\r\nbody\r\n.\r\nQUIT\r\n'; } >"$1"
+}
+js_before=$(lmtp_files "$store" sales jsmith | wc -l) bag_before=$(find "$store/bag/mailbag/new" -type f 2>/dev/null | wc -l)
+once "$TESTTMP/once" 4LMTPQ1
+for try in first retry; do
+    out=$("$LMTP" -i -c "$conf" <"$TESTTMP/once" 2>>"$log" | tr -d '\r' | grep -c '^250 2\.0\.0 delivered')
+    is "exactly once, $try attempt: 250 2.0.0 for all three recipients" "$out" 3
+done
+is "exactly once: one new file in SALES/JSMITH/new" "$(( $(lmtp_files "$store" sales jsmith | wc -l) - js_before ))" 1
+is "exactly once: named TIME.QQUEUEID_HASH.HOST, TIME from the Received header" \
+    "$(lmtp_files "$store" sales jsmith | grep -cE '/1795604229\.Q4LMTPQ1_[0-9a-f]{16}\.[^/]+,S=[0-9]+$')" 1
+is "exactly once: one new mailbag file" "$(( $(find "$store/bag/mailbag/new" -type f | wc -l) - bag_before ))" 1
+like "exactly once: the retry logged the file as already there" "$(cat "$log")" \
+    "4LMTPQ1: sales/jsmith: 1795604229\.Q4LMTPQ1_.* already in new/ \(an earlier attempt delivered it\)"
+like "exactly once: and the mailbag file" "$(cat "$log")" "4LMTPQ1: bag/mailbag: .* already in new/"
+once "$TESTTMP/noid"
+js_before=$(lmtp_files "$store" sales jsmith | wc -l)
+for try in 1 2; do "$LMTP" -i -c "$conf" <"$TESTTMP/noid" >/dev/null 2>>"$log"; done
+is "no queue id: at-least-once, the retry stores a second copy" "$(( $(lmtp_files "$store" sales jsmith | wc -l) - js_before ))" 2
+like "no queue id: logged" "$(cat "$log")" "unique file names: a retry after an interrupted delivery may store a second copy \(no queue id\)"
+
 # The daemon on a unix socket: group and mode from pogate.conf.
 sock=$TESTTMP/run/lmtp.sock
 mkdir -p "$TESTTMP/run" && chown pogate "$TESTTMP/run"

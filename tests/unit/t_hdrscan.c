@@ -16,14 +16,26 @@ static void cb(void *ctx, const char *v)
         str_copy(found[nfound++], v, sizeof(found[0]));
 }
 
+static char rcvd[4][HDRSCAN_LINE_MAX + 1];
+static int nrcvd, want_received;
+
+static void on_rcvd(void *ctx, const char *v, size_t len)
+{
+    (void) ctx;
+    if (nrcvd < 4 && strlen(v) == len)
+        str_copy(rcvd[nrcvd++], v, sizeof(rcvd[0]));
+}
+
 /* Feed M in chunks of STEP bytes; the number of values found. */
 static int scan(const char *m, size_t step)
 {
     struct hdrscan h;
     size_t len = strlen(m);
 
-    nfound = 0;
+    nfound = nrcvd = 0;
     hdrscan_init(&h, cb, NULL);
+    if (want_received)
+        hdrscan_on_received(&h, on_rcvd);
     for (size_t i = 0; i < len; i += step)
         hdrscan_feed(&h, m + i, len - i < step ? len - i : step);
     hdrscan_end(&h);
@@ -50,12 +62,18 @@ int main(void)
         buf_t b = BUF_INIT;
 
         buf_puts(&b, "Delivered-To: ");
-        for (int i = 0; i < 2000; i++)
+        for (int i = 0; i < HDRSCAN_LINE_MAX + 100; i++)
             buf_putc(&b, 'a');
         buf_puts(&b, "\nDelivered-To: ok@x\n\n");
         is_int(scan(b.data, 7), 1, "an over-long header is skipped, the next one found");
         is_str(found[0], "ok@x", "the next one");
         buf_free(&b);
     }
+    want_received = 1;
+    is_int(scan(m, 3), 2, "with the Received callback: Delivered-To still found");
+    is_int(nrcvd, 1, "one Received header reported");
+    is_str(rcvd[0], " from x\tby y", "its value after the colon, unfolded");
+    is_int(scan("Received: a\r\n b\r\nreceived : c\n\nReceived: body\n", 1), 0, "two Received, CRLF");
+    ok(nrcvd == 2 && strcmp(rcvd[0], " a b") == 0 && strcmp(rcvd[1], " c") == 0, "both values, none from the body");
     return done_testing();
 }

@@ -418,6 +418,73 @@ static void test_all_or_nothing(void)
     clean();
 }
 
+/* Exactly once across retries: the same message with the same queue id, a
+ * second time as the MTA's retry after a crash would bring it. */
+static const char msgq[] = "Received: from c (c [192.0.2.1])\n\tby relay (Postfix) with ESMTP id QID1\n"
+    "\tfor <a@sales.example.com>; Wed, 25 Nov 2026 10:57:09 +0000 (UTC)\nSubject: once\n\nbody\n";
+
+static void test_exactly_once(void)
+{
+    struct deliver_rcpt r[2];
+    struct deliver_params p = params(DELIVER_DEFER_DIRSYNC);
+    char first[256], name[256];
+
+    rcpt(&r[0], "a@sales.example.com", &po_sales, "anna");
+    is_int(deliver_pipe(msgq, strlen(msgq), r, 1, 0), 1, "once: first attempt delivered");
+    entries("sales/mailboxes/anna/new", first, sizeof(first));
+    ok(strncmp(first, "1795604229.QQID1_", 17) == 0, "once: deterministic name (%s)", first);
+    ok(!r[0].existed, "once: first attempt stored it");
+    rcpt(&r[0], "a@sales.example.com", &po_sales, "anna");
+    is_int(deliver_pipe(msgq, strlen(msgq), r, 1, 0), 1, "once: the retry counts as delivered");
+    ok(r[0].existed, "once: the retry found the file");
+    is_str(r[0].st.text, "2.0.0 delivered to sales/anna (already there: an earlier attempt stored it)",
+           "once: status says so");
+    is_int(entries("sales/mailboxes/anna/new", name, sizeof(name)), 1, "once: still one file in new/");
+    is_str(name, first, "once: the same file");
+    is_int(entries("sales/mailboxes/anna/tmp", NULL, 0), 0, "once: the retry's tmp file is gone");
+    /* Another message with the same queue id and date: a different hash. */
+    rcpt(&r[0], "a@sales.example.com", &po_sales, "anna");
+    deliver_pipe(msgq, strlen(msgq) - 2, r, 1, 0);
+    is_int(entries("sales/mailboxes/anna/new", NULL, 0), 2, "once: other bytes, same id: a second file");
+    clean();
+
+    /* Mailbag: the same recipients, one file; a subset, a file of its own. */
+    rcpt(&r[0], "x@legacy.example.com", &po_bag, "x");
+    rcpt(&r[1], "y@legacy.example.com", &po_bag, "y");
+    deliver_pipe(msgq, strlen(msgq), r, 2, 0);
+    rcpt(&r[0], "x@legacy.example.com", &po_bag, "x");
+    rcpt(&r[1], "y@legacy.example.com", &po_bag, "y");
+    is_int(deliver_pipe(msgq, strlen(msgq), r, 2, 0), 2, "once: mailbag retry delivered");
+    ok(r[0].existed && r[1].existed, "once: mailbag retry found the file for both");
+    is_int(entries("legacy/mailbag/new", NULL, 0), 1, "once: one mailbag file");
+    rcpt(&r[0], "x@legacy.example.com", &po_bag, "x");
+    deliver_pipe(msgq, strlen(msgq), r, 1, 0);
+    is_int(entries("legacy/mailbag/new", NULL, 0), 2, "once: a retry for a subset gets its own bag file");
+    clean();
+
+    /* Group commit: a failed sync never removes a file that was there before. */
+    rcpt(&r[0], "a@sales.example.com", &po_sales, "anna");
+    deliver_pipe(msgq, strlen(msgq), r, 1, 0);
+    rcpt(&r[0], "a@sales.example.com", &po_sales, "anna");
+    deliver_pipe(msgq, strlen(msgq), r, 1, DELIVER_DEFER_DIRSYNC);
+    ok(r[0].sync_pending && r[0].existed, "once, deferred sync: found, still to be synced");
+    sync_calls = 0;
+    sync_fail = 1;
+    is_int(deliver_sync(&p, r, 1, my_sync), 0, "once, failed sync: not reported delivered");
+    is_int(sync_calls, 1, "once: new/ is fsynced even though the file was there");
+    is_int(entries("sales/mailboxes/anna/new", NULL, 0), 1, "once, failed sync: the earlier file stays");
+    sync_fail = 0;
+    clean();
+
+    /* No Received header naming the id: unique names, a second copy. */
+    rcpt(&r[0], "a@sales.example.com", &po_sales, "anna");
+    deliver_pipe(msg1, strlen(msg1), r, 1, 0);
+    rcpt(&r[0], "a@sales.example.com", &po_sales, "anna");
+    deliver_pipe(msg1, strlen(msg1), r, 1, 0);
+    is_int(entries("sales/mailboxes/anna/new", NULL, 0), 2, "no Received with the id: at-least-once, two files");
+    clean();
+}
+
 int main(void)
 {
     const char *tmp = getenv("TESTTMP");
@@ -436,6 +503,7 @@ int main(void)
     test_limits();
     test_deferred_sync();
     test_all_or_nothing();
+    test_exactly_once();
     rmdir(store);
     return done_testing();
 }
