@@ -70,6 +70,7 @@ cleanup() {
     return 0
 }
 trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
 
 # The network: namespace, loopback, veth pair, addresses.
 net_up() {
@@ -83,6 +84,7 @@ net_up() {
         ip -n "$ns" link set eth0 up
 }
 # setup WHAT CMD...: a step everything after it needs.
+# shellcheck disable=SC2154 # tap.sh's count of failures
 setup() { check "$@"; [ "$_tap_failed" -eq 0 ] || done_testing; }
 setup "namespace $A with a veth pair from here" net_up a
 setup "namespace $B with a veth pair from here" net_up b
@@ -98,7 +100,8 @@ fi
 # mailbag postoffice BAG, the store shared.
 conf_up() {
     local h=$1
-    rel_conf "$TESTTMP/$h/conf" "$S" || return 1
+    # pogate-map once, after the lines of BAG are in.
+    POGATE_MAP=true rel_conf "$TESTTMP/$h/conf" "$S" || return 1
     echo 'BAG    domain=bag.example store=mailbag maxsize=200M state=active postmaster=GATE' \
         >>"$REL_CONF/postoffices"
     printf '%s\n' 'BAG/GATE address=gate@bag.example name="Bag Gateway"' \
@@ -127,7 +130,7 @@ relay_up() {
     conf_up "$h" || return 1
     milter_start "$REL_CONF" "$REL_SOCK" "$REL_CONF/milter.log" ip netns exec "$ns" || return 1
     MIL[$h]=$MILTER_PID
-    PF_PORT= REL_PF_DIR=$TESTTMP/$h/postfix
+    PF_PORT='' REL_PF_DIR=$TESTTMP/$h/postfix
     rel_postfix_conf "$port" || return 1
     PFD[$h]=$PF_DIR
     # Listen on the veth address only; smtpd is many processes at once.
