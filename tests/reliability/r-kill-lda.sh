@@ -5,8 +5,10 @@
 # mid-write on the larger messages, after fsync, around link); Postfix retries
 # every second. Afterwards every accepted message is in new/, its body byte for
 # byte (a file in new/ is never changed or removed later, so a partial file
-# that had been visible would still be there), and the only extra copies and
-# tmp/ leftovers come from killed runs.
+# that had been visible would still be there), exactly once: no second copy,
+# also where a run was killed after its link and before its exit (the retry
+# finds the file under its deterministic name, pogate-lda(8) "Exactly once"),
+# and the only tmp/ leftovers come from killed runs.
 # R_SCALE=bounded: 200 messages; long: 1000.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$SRCDIR/tests/reliability/lib.sh"
@@ -42,8 +44,12 @@ is "no partial file in new/" "$(field partial "$out")" 0
 # Both recipients of every id: the files per (id, mailbox) pair.
 pairs=$(awk '$1 != "-" { print $1, $2 }' "$TESTTMP/list" | sort -u | wc -l)
 is "every message in both mailboxes" "$pairs" $((2 * n))
-dups=$(field dups "$out") dups_killed=$(field dups_killed "$out")
-is "no second copy except from a run killed after its link (dups $dups)" "$dups" "$dups_killed"
+dups=$(field dups "$out")
+is "exactly once: no second copy, not even after a run killed after its link" "$dups" 0
+named=$(awk '$1 != "-" { print $NF }' "$TESTTMP/list" | grep -cE '/[0-9]+\.Q[A-Za-z0-9]+_[0-9a-f]{16}\.[^/]+,S=[0-9]+$')
+is "every file has its deterministic name (queue id and Received date known)" "$named" "$(awk '$1 != "-"' "$TESTTMP/list" | wc -l)"
+found=$(grep -c 'already in new/ (an earlier attempt delivered it)' "$TESTTMP/conf/pogate.log" 2>/dev/null)
+diag "retries that found an earlier attempt's file: ${found:-0}"
 tmp=$(field tmp "$out")
 ok_tmp=$([ "$tmp" -le "$killed" ] && echo yes || echo "no ($tmp > $killed)")
 is "tmp/ leftovers ($tmp) no more than killed runs" "$ok_tmp" yes
@@ -53,5 +59,5 @@ check "Postfix logged the killed runs as deferred, not bounced" \
 runs=$(grep -c " relay=pogate," "$PF_LOG")
 result R1 "kill -9 of pogate-lda ($killed of $runs runs)" \
     $((2 * n)) "$pairs" "$(field lost "$out")" "$dups" "$secs" \
-    "partial $(field partial "$out"), tmp leftovers $tmp"
+    "partial $(field partial "$out"), tmp leftovers $tmp, retries that found the file ${found:-0}"
 done_testing

@@ -35,7 +35,8 @@ the store can be checked byte for byte without keeping a copy:
         lost      ids of FILE (one per line, first word) not found
         dups      files beyond the first for one id and mailbox
         dups_killed  of dups, written by a pogate-lda that was killed (its
-                  pid, from the file name, is in --killed-pids)
+                  pid, from a unique file name, is in --killed-pids;
+                  deterministic names carry no pid)
         partial   files whose body is not exactly the generated one
         tmp       files left in tmp/ directories
         outside   ids found that were not in FILE
@@ -302,7 +303,10 @@ def together(a):
     return 1 if st["errors"] else 0
 
 
-NAME_PID = re.compile(r"^\d+\.M\d+P(\d+)")
+# The writer's pid from a unique file name (TIME.MmicrosPpid...); a
+# deterministic one (TIME.QQUEUEID_HASH.HOST, the same on every attempt of a
+# delivery) carries none: "-".
+NAME_PID = re.compile(r"^\d+\.(?:M\d+P(\d+)|Q[A-Za-z0-9]+_[0-9a-f]{16}\.)")
 
 
 ENVELOPE = b"X-Pogate-Envelope: 1\n"
@@ -370,7 +374,7 @@ def check(a):
             if not good:
                 partial += 1
             pm = NAME_PID.match(name)
-            pid = pm.group(1) if pm else "-"
+            pid = pm.group(1) if pm and pm.group(1) else "-"
             for box in boxes:
                 key = (mid, box)
                 if key in seen:
