@@ -60,13 +60,19 @@ static void note_path(struct job *j, struct group *g, int i)
     str_copy(r->file, g->newname, sizeof(r->file));
 }
 
+/* Is recipient I's file in its new/ (linked by us, or there already)? */
+static int in_new(const struct job *j, int i)
+{
+    return j->linked[i] == LINK_NEW || j->linked[i] == LINK_EXISTED;
+}
+
 /* A recipient of G already linked into the same mailbox as I, or -1. */
 static int twin_of(const struct job *j, const struct group *g, int i)
 {
     for (int m = 0; m < g->n; m++) {
         int k = j->members[g->first + m];
 
-        if (k != i && (j->linked[k] == LINK_NEW || j->linked[k] == LINK_EXISTED) && strcmp(j->r[k].mbx.name, j->r[i].mbx.name) == 0)
+        if (k != i && in_new(j, k) && strcmp(j->r[k].mbx.name, j->r[i].mbx.name) == 0)
             return k;
     }
     return -1;
@@ -82,7 +88,7 @@ static int existed(struct job *j, struct group *g, int i, int quiet)
         return -1;
     if (!quiet)
         msg_info("%s/%s: %s already in new/ (an earlier attempt delivered it): not stored again",
-             g->dir, g->bag ? "mailbag" : j->r[i].mbx.name, g->newname);
+                 g->dir, g->bag ? "mailbag" : j->r[i].mbx.name, g->newname);
     j->linked[i] = LINK_EXISTED;
     j->r[i].existed = 1;
     note_path(j, g, i);
@@ -213,7 +219,7 @@ static void sync_group(struct job *j, struct group *g)
         int i = j->members[g->first + m];
 
         /* An existing file is fsynced too: its writer may have died before its own. */
-        if (j->linked[i] != LINK_NEW && j->linked[i] != LINK_EXISTED)
+        if (!in_new(j, i))
             continue;
         if (j->p->flags & DELIVER_DEFER_DIRSYNC) {
             j->r[i].sync_pending = 1;
@@ -251,7 +257,7 @@ static int settle(struct job *j)
     int done = 0;
 
     for (int i = 0; i < j->n; i++)
-        if ((j->linked[i] == LINK_NEW || j->linked[i] == LINK_EXISTED) && !j->r[i].sync_pending)
+        if (in_new(j, i) && !j->r[i].sync_pending)
             delivered(&j->r[i]);
     for (int i = 0; i < j->n; i++) {
         struct deliver_rcpt *r = &j->r[i], *t;
@@ -259,7 +265,7 @@ static int settle(struct job *j)
         if (j->linked[i] != LINK_TWIN)
             continue;
         t = &j->r[j->twin[i]];
-        if (j->linked[j->twin[i]] == LINK_NEW || j->linked[j->twin[i]] == LINK_EXISTED) {
+        if (in_new(j, j->twin[i])) {
             r->existed = t->existed;
             r->st = t->st;
             r->sync_pending = t->sync_pending;
