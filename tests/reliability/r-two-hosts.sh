@@ -16,9 +16,11 @@
 # relays have the same host name (ip netns keeps the UTS namespace, so they
 # share this machine's), and each Postfix runs in a PID namespace of its own
 # (unshare --pid inside ip netns exec; its master is PID 1 there), so the two
-# pogate-lda of one moment often have the same PID: their file names differ
-# only in what pogate-lda takes from the clock and from randomness. Where a
-# PID namespace cannot be made, the test says so and runs without.
+# pogate-lda of one moment often have the same PID: neither host name nor PID
+# tells their file names apart, only what else pogate-lda puts in a name
+# (time, queue id, random or hash parts; the test does not depend on the
+# format). Where a PID namespace cannot be made, the test says so and runs
+# without.
 # R_SCALE=bounded: 1000 messages (500 a relay); long: 10000.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$SRCDIR/tests/reliability/lib.sh"
@@ -225,9 +227,13 @@ is "one delivery by either relay for every recipient" "$sent" "$pairs"
 lda_pids() { sed -n 's/.*pogate-lda\[\([0-9]*\)\]: .*status=delivered.*/\1/p' "${CONF[$1]}/pogate.log" | sort -u; }
 shared=$(comm -12 <(lda_pids a) <(lda_pids b) | wc -l)
 diag "$shared PIDs were those of a pogate-lda on both relays"
+# Queue ids the two Postfix gave alike (their queues share a file system).
+qids() { sed -n 's/.* qmgr\[[0-9]*\]: \([0-9A-F]*\): from=.*/\1/p' "${PFD[$1]}/maillog" | sort -u; }
+sameq=$(comm -12 <(qids a) <(qids b) | wc -l)
+diag "$sameq queue ids on both relays"
 [ ${#PIDNS[@]} -eq 0 ] || check "the two relays' pogate-lda had PIDs in common" test "$shared" -gt 0
 
 result R8 "two relay hosts on one store ($((2 * n)) messages)" "$pairs" \
     $((pairs - missing)) "$missing" "$dups" "$secs" \
-    "collisions $collisions, tmp $(field tmp "$out"), $shared pogate-lda PIDs on both relays"
+    "collisions $collisions, tmp $(field tmp "$out"), $shared pogate-lda PIDs and $sameq queue ids on both relays"
 done_testing
