@@ -7,7 +7,6 @@
  * command, deliveries in flight complete); SIGUSR1 makes the next MAIL read
  * the maps afresh. Every other thread has them blocked.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,13 +65,13 @@ static void serve_conn(int fd, void *arg)
 static void run_daemon(struct lmtp_env *env, const char *spec, int foreground)
 {
     const struct pogate_conf *conf = env->conf;
-    char path[256];
-    /* Postfix opens up to lmtp_destination_concurrency_limit connections at once. */
-    int lfd = daemon_listen("lmtp", spec, conf, 128, path, sizeof(path));
-    int ready = -1;
+    int lfd[DAEMON_INET_MAX], n, ready = -1;
     pthread_t st;
     unsigned long long calls, fsyncs;
 
+    daemon_check_user(conf->user);
+    /* Postfix opens up to lmtp_destination_concurrency_limit connections at once. */
+    n = daemon_listen("lmtp", spec, conf, 128, lfd);
     if (!foreground) {
         ready = daemon_background();
         msg_open("pogate-lmtp", MSG_TO_SYSLOG);
@@ -87,10 +86,10 @@ static void run_daemon(struct lmtp_env *env, const char *spec, int foreground)
         (void) write(ready, "x", 1);
         close(ready);
     }
-    lmtp_server_run(lfd, stop_pipe[0], (int) conf->lmtp_max_connections, serve_conn, env);
-    close(lfd);
-    if (path[0] != '\0' && unlink(path) < 0 && errno != ENOENT)
-        msg_warn("remove %s: %m", path);
+    lmtp_server_run(lfd, n, stop_pipe[0], (int) conf->lmtp_max_connections, serve_conn, env);
+    for (int i = 0; i < n; i++)
+        close(lfd[i]);
+    daemon_socket_remove();
     if (conf->lmtp_pid_file[0] != '\0')
         (void) unlink(conf->lmtp_pid_file);
     groupsync_stats(&calls, &fsyncs);

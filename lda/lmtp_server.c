@@ -1,5 +1,6 @@
 /* lmtp_server.c - accept loop, connection threads and their limit; see lmtp_server.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -73,32 +74,47 @@ static void start(int fd, int max, lmtp_conn_fn serve, void *arg, pthread_attr_t
     }
 }
 
-void lmtp_server_run(int listen_fd, int stop_fd, int max, lmtp_conn_fn serve, void *arg)
+void lmtp_server_run(const int *listen_fds, int nlisten, int stop_fd, int max, lmtp_conn_fn serve, void *arg)
 {
+    struct pollfd pfd[17];
     pthread_attr_t attr;
 
+    if (nlisten < 1 || nlisten > 16)
+        msg_fatal("lmtp_server_run: %d listening sockets", nlisten);
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 512 * 1024);
+    /* Non-blocking: a client gone between poll() and accept() must not
+     * block the loop while another socket has one waiting. */
+    for (int i = 0; i < nlisten; i++)
+        fcntl(listen_fds[i], F_SETFL, fcntl(listen_fds[i], F_GETFL) | O_NONBLOCK);
     for (;;) {
-        struct pollfd pfd[2] = { { listen_fd, POLLIN, 0 }, { stop_fd, POLLIN, 0 } };
         int fd;
 
-        if (poll(pfd, 2, -1) < 0) {
+        pfd[0] = (struct pollfd) { stop_fd, POLLIN, 0 };
+        for (int i = 0; i < nlisten; i++)
+            pfd[i + 1] = (struct pollfd) { listen_fds[i], POLLIN, 0 };
+        if (poll(pfd, (nfds_t) nlisten + 1, -1) < 0) {
             if (errno == EINTR)
                 continue;
             msg_fatal("poll: %m");
         }
-        if (pfd[1].revents & POLLIN)
+        if (pfd[0].revents & POLLIN)
             break;
-        if ((fd = accept(listen_fd, NULL, NULL)) < 0) {
-            if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
-                msg_warn("accept: %m");
-            if (errno == EMFILE || errno == ENFILE)
-                sleep(1);
-            continue;
+        for (int i = 0; i < nlisten; i++) {
+            if (!(pfd[i + 1].revents & POLLIN))
+                continue;
+            if ((fd = accept(listen_fds[i], NULL, NULL)) < 0) {
+                if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED)
+                    msg_warn("accept: %m");
+                if (errno == EMFILE || errno == ENFILE)
+                    sleep(1);
+                continue;
+            }
+            /* The BSDs pass O_NONBLOCK on to the accepted socket. */
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+            start(fd, max, serve, arg, &attr);
         }
-        start(fd, max, serve, arg, &attr);
     }
     pthread_attr_destroy(&attr);
     pthread_mutex_lock(&lock);

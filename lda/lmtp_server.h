@@ -13,10 +13,11 @@
 /* Serve one accepted connection (the function owns and closes FD). */
 typedef void (*lmtp_conn_fn)(int fd, void *arg);
 
-/* Accept on LISTEN_FD until STOP_FD becomes readable, running SERVE(fd, ARG)
+/* Accept on the NLISTEN sockets LISTEN_FDS (at most 16) until STOP_FD
+ * becomes readable, running SERVE(fd, ARG)
  * in a thread per connection, at most MAX at once. Returns after every
  * connection thread has finished (the sessions see STOP_FD too and end at
  * their next command, so deliveries in flight complete first). */
-void lmtp_server_run(int listen_fd, int stop_fd, int max, lmtp_conn_fn serve, void *arg);
+void lmtp_server_run(const int *listen_fds, int nlisten, int stop_fd, int max, lmtp_conn_fn serve, void *arg);
 
 #endif

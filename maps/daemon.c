@@ -13,7 +13,9 @@
 #include <netinet/tcp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -84,35 +86,138 @@ void daemon_socket_perms(const char *path, const struct pogate_conf *conf, int o
         msg_fatal("chmod %s: %m", path);
 }
 
-int daemon_listen_inet(const char *what, const char *spec)
+/* The host part of an inet spec: [ADDR] and [IPv6:ADDR] are numeric, as
+ * libmilter writes them; anything else goes to getaddrinfo() as it is. */
+static int inet_host(const char *in, char *host, size_t size)
 {
-    const char *portat = spec + (strncmp(spec, "inet6:", 6) == 0 ? 6 : 5);
-    const char *at = strchr(portat, '@');
-    struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM };
-    struct addrinfo *res;
-    char port[32], host[256];
-    int fd, on = 1, err;
+    size_t len = strlen(in);
 
-    if (at == NULL || at == portat || (size_t) (at - portat) >= sizeof(port))
-        msg_fatal("%s socket %s: expected inet:PORT@HOST", what, spec);
-    memcpy(port, portat, (size_t) (at - portat));
-    port[at - portat] = '\0';
-    str_copy(host, at + 1, sizeof(host));
-    hints.ai_family = portat == spec + 6 ? AF_INET6 : AF_UNSPEC;
-    if ((err = getaddrinfo(host, port, &hints, &res)) != 0)
-        msg_fatal("%s socket %s: %s", what, spec, gai_strerror(err));
-    if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-        msg_fatal("socket: %m");
-    (void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    /* Replies are small and pipelined: Nagle would hold them (MTA-NOTES). */
-    (void) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-    if (bind(fd, res->ai_addr, res->ai_addrlen) < 0)
-        msg_fatal("bind %s: %m", spec);
-    freeaddrinfo(res);
-    return fd;
+    if (in[0] != '[')
+        return str_copy(host, in, size) < size ? 0 : -1;
+    if (len < 3 || in[len - 1] != ']')
+        return -1;
+    in++, len -= 2;
+    if (len > 5 && strncasecmp(in, "IPv6:", 5) == 0)
+        in += 5, len -= 5;
+    if (len >= size)
+        return -1;
+    memcpy(host, in, len);
+    host[len] = '\0';
+    return AI_NUMERICHOST;
 }
 
-static int listen_unix(const char *path, const struct pogate_conf *conf)
+int daemon_inet_resolve(const char *what, const char *spec, struct daemon_inet_addr *addrs)
+{
+    int v6only = strncmp(spec, "inet6:", 6) == 0;
+    const char *portat = spec + (v6only ? 6 : 5);
+    const char *at = strchr(portat, '@');
+    struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM };
+    struct addrinfo *res, *ai;
+    char port[8], host[256];
+    int err, flags, n = 0;
+
+    if (at == NULL || at == portat || (size_t) (at - portat) >= sizeof(port)
+        || strspn(portat, "0123456789") != (size_t) (at - portat)
+        || (flags = inet_host(at + 1, host, sizeof(host))) < 0 || host[0] == '\0')
+        msg_fatal("%s socket %s: expected inet:PORT@HOST or inet6:PORT@HOST", what, spec);
+    memcpy(port, portat, (size_t) (at - portat));
+    port[at - portat] = '\0';
+    hints.ai_family = v6only ? AF_INET6 : AF_UNSPEC;
+    hints.ai_flags |= flags;
+    if ((err = getaddrinfo(host, port, &hints, &res)) != 0)
+        msg_fatal("%s socket %s: %s", what, spec, err == EAI_SYSTEM ? strerror(errno) : gai_strerror(err));
+    for (ai = res; ai != NULL && n < DAEMON_INET_MAX; ai = ai->ai_next) {
+        struct daemon_inet_addr *a = addrs + n;
+        int dup = 0;
+
+        if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) || ai->ai_addrlen > sizeof(a->sa))
+            continue;
+        for (int i = 0; i < n && !dup; i++)
+            dup = addrs[i].len == ai->ai_addrlen && memcmp(&addrs[i].sa, ai->ai_addr, ai->ai_addrlen) == 0;
+        if (dup)
+            continue;
+        memset(a, 0, sizeof(*a));
+        memcpy(&a->sa, ai->ai_addr, ai->ai_addrlen);
+        a->len = ai->ai_addrlen;
+        if (getnameinfo(ai->ai_addr, ai->ai_addrlen, a->host, sizeof(a->host), NULL, 0, NI_NUMERICHOST) != 0)
+            continue;
+        str_copy(a->port, port, sizeof(a->port));
+        n++;
+    }
+    freeaddrinfo(res);
+    if (n == 0)
+        msg_fatal("%s socket %s: no IPv4 or IPv6 address", what, spec);
+    return n;
+}
+
+/* One listening TCP socket per address of an inet:/inet6: SPEC. */
+static int listen_inet(const char *what, const char *spec, int backlog, int *fds)
+{
+    struct daemon_inet_addr addrs[DAEMON_INET_MAX];
+    int n = daemon_inet_resolve(what, spec, addrs), on = 1;
+
+    for (int i = 0; i < n; i++) {
+        const struct daemon_inet_addr *a = addrs + i;
+        int v6 = a->sa.ss_family == AF_INET6;
+
+        if ((fds[i] = socket(a->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+            msg_fatal("socket: %m");
+        (void) setsockopt(fds[i], SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+        /* [::] is IPv6 only, as written: 0.0.0.0 is an address of its own. */
+        if (v6)
+            (void) setsockopt(fds[i], IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+        /* Replies are small and pipelined: Nagle would hold them (MTA-NOTES). */
+        (void) setsockopt(fds[i], IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+        if (bind(fds[i], (const struct sockaddr *) &a->sa, a->len) < 0)
+            msg_fatal("%s socket %s: bind %s%s%s:%s: %m", what, spec, v6 ? "[" : "", a->host, v6 ? "]" : "", a->port);
+        if (listen(fds[i], backlog) < 0)
+            msg_fatal("listen %s: %m", spec);
+        if (n > 1)
+            msg_info("%s socket %s: listening on %s%s%s:%s", what, spec, v6 ? "[" : "", a->host, v6 ? "]" : "", a->port);
+    }
+    return n;
+}
+
+/* The unix socket this process made, removed at exit (also a fatal one)
+ * while it is still the same file. */
+static struct {
+    char path[sizeof(((struct sockaddr_un *) 0)->sun_path)];
+    dev_t dev;
+    ino_t ino;
+} made;
+
+static void remove_made(void)
+{
+    daemon_socket_remove();
+}
+
+void daemon_socket_made(const char *path)
+{
+    static int registered;
+    struct stat st;
+
+    if (lstat(path, &st) < 0)
+        msg_fatal("socket %s: %m", path);
+    str_copy(made.path, path, sizeof(made.path));
+    made.dev = st.st_dev;
+    made.ino = st.st_ino;
+    if (!registered++)
+        atexit(remove_made);
+}
+
+void daemon_socket_remove(void)
+{
+    struct stat st;
+
+    if (made.path[0] == '\0')
+        return;
+    if (lstat(made.path, &st) == 0 && st.st_dev == made.dev && st.st_ino == made.ino
+        && unlink(made.path) < 0 && errno != ENOENT)
+        msg_info("cannot remove socket %s (%m): the next start removes it", made.path);
+    made.path[0] = '\0';
+}
+
+static int listen_unix(const char *path, const struct pogate_conf *conf, int backlog)
 {
     struct sockaddr_un sun = { .sun_family = AF_UNIX };
     int fd;
@@ -123,26 +228,35 @@ static int listen_unix(const char *path, const struct pogate_conf *conf)
         msg_fatal("socket: %m");
     if (bind(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0)
         msg_fatal("bind %s: %m (is the directory there?)", path);
-    daemon_socket_perms(path, conf, 0);
+    daemon_socket_made(path);
+    daemon_socket_perms(path, conf, 1);
+    if (listen(fd, backlog) < 0)
+        msg_fatal("listen %s: %m", path);
     return fd;
 }
 
 int daemon_listen(const char *what, const char *spec, const struct pogate_conf *conf,
-                  int backlog, char *path, size_t size)
+                  int backlog, int *fds)
 {
     const char *upath = daemon_socket_path(what, spec);
-    int fd;
 
-    path[0] = '\0';
     if (upath) {
-        fd = listen_unix(upath, conf);
-        str_copy(path, upath, size);
-    } else {
-        fd = daemon_listen_inet(what, spec);
+        fds[0] = listen_unix(upath, conf, backlog);
+        return 1;
     }
-    if (listen(fd, backlog) < 0)
-        msg_fatal("listen %s: %m", spec);
-    return fd;
+    return listen_inet(what, spec, backlog, fds);
+}
+
+void daemon_check_user(const char *user)
+{
+    struct passwd *pw;
+
+    if (geteuid() != 0)
+        return;
+    if ((pw = getpwnam(user)) == NULL)
+        msg_fatal("user %s: no such user", user);
+    if (pw->pw_uid == 0)
+        msg_fatal("user %s: refusing to run as root", user);
 }
 
 int daemon_background(void)
@@ -195,10 +309,9 @@ void daemon_drop_privileges(const char *user)
 
     if (geteuid() != 0)
         return;
+    daemon_check_user(user);
     if ((pw = getpwnam(user)) == NULL)
         msg_fatal("user %s: no such user", user);
-    if (pw->pw_uid == 0)
-        msg_fatal("user %s: refusing to run as root", user);
     if (setgid(pw->pw_gid) < 0 || initgroups(user, pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
         msg_fatal("cannot become user %s: %m", user);
     if (setuid(0) == 0)

@@ -14,6 +14,8 @@
 #define POGATE_DAEMON_H
 
 #include <stddef.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "conf.h"
 
@@ -29,13 +31,37 @@ void daemon_remove_stale(const char *path, const char *who);
  * socket_group is empty), so that it may remove the socket at exit. */
 void daemon_socket_perms(const char *path, const struct pogate_conf *conf, int own_by_user);
 
-/* A listening TCP socket (TCP_NODELAY) for inet:PORT@HOST or inet6:PORT@HOST. */
-int daemon_listen_inet(const char *what, const char *spec);
+/* An address of an inet spec. inet:PORT@HOST names every IPv4 and IPv6
+ * address of HOST, inet6:PORT@HOST its IPv6 ones; HOST is a name, a numeric
+ * address, or one in brackets as libmilter writes it ([192.0.2.1], [::1],
+ * [IPv6:::1]). */
+#define DAEMON_INET_MAX 16
+struct daemon_inet_addr {
+    struct sockaddr_storage sa;
+    socklen_t len;
+    char host[INET6_ADDRSTRLEN];        /* numeric, without brackets */
+    char port[8];
+};
 
-/* A listening socket for SPEC, unix or inet, BACKLOG deep; a unix path is
- * stored in PATH (SIZE bytes, "" for inet) for removal at exit. */
+/* The addresses of the inet:/inet6: SPEC in getaddrinfo()'s order, without
+ * duplicates, at most DAEMON_INET_MAX; returns how many (fatal when none). */
+int daemon_inet_resolve(const char *what, const char *spec, struct daemon_inet_addr *addrs);
+
+/* The listening sockets for SPEC, BACKLOG deep, in FDS (room for
+ * DAEMON_INET_MAX); returns how many. A unix socket is one, given to `user'
+ * (daemon_socket_perms) and removed at exit (daemon_socket_made); an inet
+ * spec gets one TCP socket (TCP_NODELAY) per address, like Postfix's
+ * inet_interfaces. */
 int daemon_listen(const char *what, const char *spec, const struct pogate_conf *conf,
-                  int backlog, char *path, size_t size);
+                  int backlog, int *fds);
+
+/* Remember the unix socket PATH this process made: it is removed at exit,
+ * fatal or not, or by daemon_socket_remove(), if it is still the same file.
+ * Once the server runs as `user', that needs write permission on its
+ * directory (and in a sticky one, the socket's ownership): otherwise it stays
+ * ("cannot remove socket", at info level) and the next start removes it. */
+void daemon_socket_made(const char *path);
+void daemon_socket_remove(void);
 
 /* Fork into the background; returns in the child a descriptor to write one
  * byte to once serving (the parent exits 0 on that byte, 1 without it). */
@@ -43,6 +69,10 @@ int daemon_background(void);
 
 /* Write our pid to PATH ("" = none). */
 void daemon_pid_file(const char *path);
+
+/* As root: fatal unless USER exists and is not root (checked before the
+ * socket and the pid file are made). Otherwise a no-op. */
+void daemon_check_user(const char *user);
 
 /* As root: become USER (its group and supplementary groups). Otherwise a no-op. */
 void daemon_drop_privileges(const char *user);

@@ -46,6 +46,32 @@ static void set_nodelay(void)
         msg_warn("could not set TCP_NODELAY: listening socket not found");
 }
 
+/* libmilter listens on one socket, so it is given one numeric address of an
+ * inet spec: for inet: the first IPv4 one when there is one (libmilter and
+ * sendmail's milter client read inet: as IPv4), else the first IPv6 one. The
+ * spec is resolved as pogate-lmtp resolves it (daemon.c), so that HOST may
+ * also be [::1] after inet:. */
+static void inet_conn(const char *spec, buf_t *conn)
+{
+    struct daemon_inet_addr addrs[DAEMON_INET_MAX];
+    int n = daemon_inet_resolve("milter", spec, addrs), pick = 0;
+    buf_t rest = BUF_INIT;
+
+    if (strncmp(spec, "inet:", 5) == 0)
+        for (int i = n - 1; i >= 0; i--)
+            if (addrs[i].sa.ss_family == AF_INET)
+                pick = i;
+    buf_printf(conn, "%s:%s@[%s]", addrs[pick].sa.ss_family == AF_INET6 ? "inet6" : "inet",
+               addrs[pick].port, addrs[pick].host);
+    for (int i = 0; i < n; i++)
+        if (i != pick)
+            buf_printf(&rest, "%s%s", rest.len ? ", " : "", addrs[i].host);
+    if (n > 1)
+        msg_warn("milter socket %s: libmilter listens on one address: %s only, not %s",
+                 spec, addrs[pick].host, rest.data);
+    buf_free(&rest);
+}
+
 void listen_open(const char *spec, const struct pogate_conf *conf, struct listen_info *li)
 {
     const char *path = daemon_socket_path("milter", spec);
@@ -58,22 +84,25 @@ void listen_open(const char *spec, const struct pogate_conf *conf, struct listen
         daemon_remove_stale(path, "milter");
         buf_printf(&conn, "unix:%s", path);
     } else {
-        buf_puts(&conn, spec);
+        inet_conn(spec, &conn);
     }
     if (smfi_setconn(conn.data) != MI_SUCCESS)
         msg_fatal("smfi_setconn(%s) failed", conn.data);
     if (smfi_opensocket(1) != MI_SUCCESS)
         msg_fatal("cannot listen on %s (see the messages above; is the directory there?)", conn.data);
-    buf_free(&conn);
-    if (path)
+    if (path) {
+        daemon_socket_made(path);
         daemon_socket_perms(path, conf, 1);
-    else
+    } else {
         set_nodelay();
+    }
+    buf_free(&conn);
 }
 
 void listen_close(const struct listen_info *li)
 {
-    /* After privileges are dropped this may fail; a later start removes it. */
-    if (li->path[0] && unlink(li->path) < 0 && errno != ENOENT)
-        msg_warn("remove %s: %m", li->path);
+    /* libmilter removes its socket when it can; this is for when it cannot
+     * (see daemon_socket_made). */
+    if (li->path[0])
+        daemon_socket_remove();
 }

@@ -133,6 +133,7 @@ int main(int argc, char **argv)
         socket_spec = g->conf.milter_socket;
     if (smfi_register(milter_desc) != MI_SUCCESS)
         msg_fatal("smfi_register failed");
+    daemon_check_user(g->conf.user);
     listen_open(socket_spec, &g->conf, &li);
     pid_file = xstrdup(g->conf.milter_pid_file);
     daemon_pid_file(pid_file);
