@@ -6,6 +6,7 @@
  * not POSIX and mktime() depends on the local zone.
  */
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 
 #include "rfcdate.h"
@@ -105,12 +106,35 @@ static int month_days(int y, int m)
     return len[m - 1] + (m == 2 && leap);
 }
 
-/* The zone "+hhmm" / "-hhmm" as seconds east of UTC into *OFF. */
+/* RFC 5322 obs-zone names with a defined offset (sendmail writes "GMT");
+ * the military letters are refused: RFC 5322 says their sign is unreliable. */
+static int zone_name(struct cur *c, long long *off)
+{
+    static const struct { const char *name; int hours; } names[] = {
+        { "UT", 0 }, { "GMT", 0 }, { "EST", -5 }, { "EDT", -4 }, { "CST", -6 },
+        { "CDT", -5 }, { "MST", -7 }, { "MDT", -6 }, { "PST", -8 }, { "PDT", -7 },
+    };
+    size_t n = 0;
+
+    while (c->p + n < c->end && ((c->p[n] | 32) >= 'a' && (c->p[n] | 32) <= 'z'))
+        n++;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strlen(names[i].name) == n && strncasecmp(c->p, names[i].name, n) == 0) {
+            c->p += n;
+            *off = names[i].hours * 3600LL;
+            return 0;
+        }
+    return -1;
+}
+
+/* The zone "+hhmm" / "-hhmm" (or an obs-zone name) as seconds east of UTC into *OFF. */
 static int zone(struct cur *c, long long *off)
 {
     int sign, hh, mm, v;
 
-    if (c->p >= c->end || (*c->p != '+' && *c->p != '-'))
+    if (c->p < c->end && *c->p != '+' && *c->p != '-')
+        return zone_name(c, off);
+    if (c->p >= c->end)
         return -1;
     sign = *c->p++ == '-' ? -1 : 1;
     if (digits(c, 4, 4, &v) < 0)

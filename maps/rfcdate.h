@@ -6,10 +6,12 @@
  *
  * day 1 or 2 digits, month the English three-letter name (case-insensitive),
  * year 4 digits (1900 or later), hour, minute, second 2 digits, zone "+hhmm"
- * or "-hhmm", white space (folding included) between the tokens, and after the
+ * or "-hhmm" or one of the obsolete names with a fixed offset ("GMT", as
+ * sendmail writes it, "UT", "EST", "EDT", "CST", "CDT", "MST", "MDT",
+ * "PST", "PDT"), white space (folding included) between the tokens, and after the
  * zone only white space and parenthesised comments ("(UTC)", nested and
  * quoted-pair allowed; no control characters). The day-of-week, when present, must be the right one.
- * Obsolete forms (2-digit years, alphabetic zones such as "GMT") are refused:
+ * Other obsolete forms (2-digit years, military zone letters) are refused:
  * a caller that needs the same instant every time it reads a header wants no
  * guessing. Second 60 (a leap second) is taken as 59.
  */

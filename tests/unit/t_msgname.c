@@ -31,6 +31,10 @@ int main(void)
     is_int(recv(" by relay with ESMTP idle 4ABC123; Wed, 25 Nov 2026 10:57:09 +0000", "4ABC123", &t), 0,
            "'idle' is not 'id'");
     is_int(recv(" by relay with ESMTP id 4ABC123", "4ABC123", &t), 0, "no ';' and date: not a Received date");
+    is_int(recv(" from vm ([127.0.0.2])\tby relay.test (8.17.1.9/8.17.1.9) with ESMTP id 6APBYiko027956"
+                "\tfor <admin@sales.example.com>; Wed, 25 Nov 2026 10:57:09 GMT", "6APBYiko027956", &t), 1,
+           "sendmail as it writes it with TZ=UTC: GMT");
+    is_int(t, 1795604229LL, "sendmail GMT: its date");
     is_int(recv(" by relay id 4ABC123; Wed, 25 Nov 26 10:57:09 GMT", "4ABC123", &t), -1,
            "names the id, obsolete date: -1");
     is_int(recv(" by relay; Wed, 25 Nov 2026 10:57:09 +0000 id 4ABC123", "4ABC123", &t), 0,

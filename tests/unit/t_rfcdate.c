@@ -16,7 +16,8 @@ int main(void)
 {
     char buf[64];
     static const char *const bad[] = {
-        "", "Wed, 25 Nov 26 10:57:09 +0000", "Wed, 25 Nov 2026 10:57:09 GMT", "Wed, 25 Nov 2026 10:57:09",
+        "", "Wed, 25 Nov 26 10:57:09 +0000", "Wed, 25 Nov 2026 10:57:09 Z", "Wed, 25 Nov 2026 10:57:09",
+        "25 Nov 2026 10:57:09 GMTX", "25 Nov 2026 10:57:09 CET", "25 Nov 2026 10:57:09 A",
         "Thu, 25 Nov 2026 10:57:09 +0000", "Wed 25 Nov 2026 10:57:09 +0000", "Wed, 31 Nov 2026 10:57:09 +0000",
         "29 Feb 2026 10:57:09 +0000", "25 Nov 2026 24:00:00 +0000", "25 Nov 2026 10:60:00 +0000",
         "25 Nov 2026 10:57:61 +0000", "25 Nov 2026 10:57:09 +0060", "25 Nov 2026 10:57:09 +000",
@@ -33,6 +34,10 @@ int main(void)
     is_int(parse("Wed, 25 Nov 2026 05:27:09 -0530"), 1795604229LL, "zone west with minutes");
     is_int(parse("  wed ,\r\n\t25 nov 2026 10:57 +0000 (a (nested \\) comment)) (two)  "), 1795604220LL,
            "folding, case, no seconds, nested and quoted comments");
+    is_int(parse("Wed, 25 Nov 2026 10:57:09 GMT"), 1795604229LL, "sendmail's GMT (obs-zone)");
+    is_int(parse("Wed, 25 Nov 2026 10:57:09 ut"), 1795604229LL, "UT, any case");
+    is_int(parse("Wed, 25 Nov 2026 02:57:09 PST (Pacific)"), 1795604229LL, "PST is -0800");
+    is_int(parse("Wed, 25 Nov 2026 06:57:09 EDT"), 1795604229LL, "EDT is -0400");
     is_int(parse("Thu, 1 Jan 1970 00:00:00 +0000"), 0LL, "the epoch");
     is_int(parse("Thu, 29 Feb 2024 23:59:60 +0000"), 1709251199LL, "leap day; leap second as 59");
     is_int(parse("Sat, 1 Jan 2000 00:00:00 +0000"), 946684800LL, "2000 (leap century)");
