@@ -36,10 +36,15 @@ net() { echo "10.77.$((($1) / 256)).$((($1) % 256))"; }
 HA=$(net $((base + 1))) RA=$(net $((base + 2)))
 HB=$(net $((base + 5))) RB=$(net $((base + 6)))
 
-if ! ip netns add "$A" 2>/dev/null; then
-    echo "1..0 # skip cannot make a network namespace (ip netns add: needs root, CAP_NET_ADMIN)"
+# Can this process make a namespace, with a veth pair into it?
+probe() { ip netns add "$A" && ip -n "$A" link set lo up && ip link add "$VA" type veth peer name eth0 netns "$A"; }
+if ! probe 2>/dev/null; then
+    ip link del "$VA" 2>/dev/null
+    ip netns del "$A" 2>/dev/null
+    echo "1..0 # skip cannot make a network namespace with a veth pair (needs root: CAP_SYS_ADMIN, CAP_NET_ADMIN)"
     exit 0
 fi
+ip link del "$VA"
 ip netns del "$A"
 
 W=$TESTTMP/work S=$TESTTMP/store
