@@ -150,32 +150,50 @@ int daemon_inet_resolve(const char *what, const char *spec, struct daemon_inet_a
     return n;
 }
 
-/* One listening TCP socket per address of an inet:/inet6: SPEC. */
+/* One listening TCP socket per address of an inet:/inet6: SPEC. Of a name
+ * with several addresses, one the host cannot have (IPv6 turned off, an
+ * address not configured) is left out with a warning, as long as one stays. */
 static int listen_inet(const char *what, const char *spec, int backlog, int *fds)
 {
     struct daemon_inet_addr addrs[DAEMON_INET_MAX];
-    int n = daemon_inet_resolve(what, spec, addrs), on = 1;
+    int n = daemon_inet_resolve(what, spec, addrs), on = 1, nfds = 0;
 
     for (int i = 0; i < n; i++) {
         const struct daemon_inet_addr *a = addrs + i;
-        int v6 = a->sa.ss_family == AF_INET6;
+        int v6 = a->sa.ss_family == AF_INET6, fd;
+        char text[INET6_ADDRSTRLEN + 16];
 
-        if ((fds[i] = socket(a->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+        snprintf(text, sizeof(text), "%s%s%s:%s", v6 ? "[" : "", a->host, v6 ? "]" : "", a->port);
+        if ((fd = socket(a->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+            if (n > 1 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT)) {
+                msg_warn("%s socket %s: not listening on %s: %m", what, spec, text);
+                continue;
+            }
             msg_fatal("socket: %m");
-        (void) setsockopt(fds[i], SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+        }
+        (void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
         /* [::] is IPv6 only, as written: 0.0.0.0 is an address of its own. */
         if (v6)
-            (void) setsockopt(fds[i], IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+            (void) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
         /* Replies are small and pipelined: Nagle would hold them (MTA-NOTES). */
-        (void) setsockopt(fds[i], IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-        if (bind(fds[i], (const struct sockaddr *) &a->sa, a->len) < 0)
-            msg_fatal("%s socket %s: bind %s%s%s:%s: %m", what, spec, v6 ? "[" : "", a->host, v6 ? "]" : "", a->port);
-        if (listen(fds[i], backlog) < 0)
+        (void) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+        if (bind(fd, (const struct sockaddr *) &a->sa, a->len) < 0) {
+            if (n > 1 && errno == EADDRNOTAVAIL) {
+                msg_warn("%s socket %s: not listening on %s: %m", what, spec, text);
+                close(fd);
+                continue;
+            }
+            msg_fatal("%s socket %s: bind %s: %m", what, spec, text);
+        }
+        if (listen(fd, backlog) < 0)
             msg_fatal("listen %s: %m", spec);
         if (n > 1)
-            msg_info("%s socket %s: listening on %s%s%s:%s", what, spec, v6 ? "[" : "", a->host, v6 ? "]" : "", a->port);
+            msg_info("%s socket %s: listening on %s", what, spec, text);
+        fds[nfds++] = fd;
     }
-    return n;
+    if (nfds == 0)
+        msg_fatal("%s socket %s: none of its addresses can be used", what, spec);
+    return nfds;
 }
 
 /* The unix socket this process made, removed at exit (also a fatal one)

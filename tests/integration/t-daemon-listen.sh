@@ -5,7 +5,8 @@
 # pogate-lmtp listens on both, like Postfix's inet_interfaces; pogate-milter,
 # whose socket libmilter opens (one socket only), listens on the IPv4 one for
 # inet: and says which address it leaves out. inet6:PORT@HOST, [ADDR] and
-# [IPv6:ADDR] hosts, and inet:PORT@[::1], work in both. Ports 27310-27329.
+# [IPv6:ADDR] hosts, and inet:PORT@[::1], work in both. Without IPv6 on the
+# host, pogate-lmtp listens on the IPv4 address alone. Ports 27310-27329.
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/lmtp.sh"
 . "$SRCDIR/tests/lib/milter.sh"
@@ -77,6 +78,27 @@ for spec in "inet6:27311@dual.test" "inet:27312@[::1]" "inet6:27313@[IPv6:::1]" 
     fi
     stop
 done
+# A host without IPv6 (a network namespace with IPv6 off on its lo): dual.test
+# still resolves to ::1, which is left out with a warning.
+if unshare --net true 2>/dev/null; then
+    timeout 60 unshare --net --mount --propagation private -- sh -c '
+        mount --bind "$1/hosts" /etc/hosts && ip link set lo up &&
+            sysctl -q -w net.ipv6.conf.lo.disable_ipv6=1 || exit 1
+        "$2" -f -c "$3" -p inet:27317@dual.test >"$1/noipv6.log" 2>&1 &
+        pid=$!
+        i=0
+        while ! grep -q "listening on inet:27317@dual.test" "$1/noipv6.log" && [ $i -lt 300 ]; do
+            sleep 0.1; i=$((i + 1))
+        done
+        ss -Hltn "sport = :27317" | awk "{print \$4}" >"$1/noipv6.ss"
+        "$4" -s inet:27317@127.0.0.1 -n 1 -t noipv6 js@sales.example.com >"$1/noipv6.load" 2>&1
+        kill -TERM $pid; wait $pid' sh "$TESTTMP" "$LMTP" "$L" "$LMTP_LOAD"
+    is "no IPv6: pogate-lmtp on inet:PORT@dual.test listens on 127.0.0.1" "$(cat "$TESTTMP/noipv6.ss")" "127.0.0.1:27317"
+    like "... warns that ::1 is left out" "$(cat "$TESTTMP/noipv6.log")" "lmtp socket inet:27317@dual.test: not listening on \[::1\]:27317: "
+    like "... delivers" "$(cat "$TESTTMP/noipv6.load")" '^sent 1 acked 1 failed 0 '
+else
+    skip "no network namespaces"
+fi
 out=$(timeout 10 "$LMTP" -f -c "$L" -p "inet:27316@[dual.test]" 2>&1); rc=$?
 like "a name in brackets is refused" "$rc:$out" "^1:.*lmtp socket inet:27316@\[dual\.test\]: "
 
