@@ -226,14 +226,18 @@ static void quota_fail(struct job *j, int i, const char *what, const char *name,
                 j->r[i].address, what, name, quota);
 }
 
-/* Loop, size and quota checks on the finished file of group G. */
+/* Loop, size and quota checks on the finished file of group G. A file an
+ * earlier attempt already placed counts against no quota a second time. */
 static void check_group(struct job *j, struct group *g)
 {
     long long file = g->hdrlen + g->size, used, po_used = -1;
 
+    if (g->written)
+        deliver_name(j, g);
     for (int m = 0; m < g->n; m++) {
         int i = j->members[g->first + m];
         struct deliver_rcpt *r = &j->r[i];
+        int there = deliver_there(j, g, i);
 
         r->size = g->size;
         if (j->looped[i]) {
@@ -242,13 +246,13 @@ static void check_group(struct job *j, struct group *g)
         } else if (r->po.maxsize > 0 && g->size > r->po.maxsize) {
             dstatus_set(&r->st, "5.3.4", "<%s>: message too big for postoffice %s (%lld > %lld bytes)",
                         r->address, r->po.name, g->size, r->po.maxsize);
-        } else if (!g->bag && r->mbx.quota > 0) {
+        } else if (!g->bag && r->mbx.quota > 0 && !there) {
             if (quota_maildir_usage(j->md[i].top, &used) < 0)
                 deliver_fail_errno(j, i, errno, "measuring mailbox usage");
             else if (used + file > r->mbx.quota)
                 quota_fail(j, i, "mailbox", r->mbx.name, r->mbx.quota);
         }
-        if (dstatus_is_pending(&r->st) && r->po.quota > 0) {
+        if (dstatus_is_pending(&r->st) && r->po.quota > 0 && !there) {
             if (po_used < 0) {
                 const char *path[] = { g->dir, NULL };
                 int fd = storefs_path(j->store, 0, path);

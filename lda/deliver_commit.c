@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -59,6 +60,8 @@ static void note_path(struct job *j, struct group *g, int i)
                  r->mbx.name);
     str_copy(r->file, g->newname, sizeof(r->file));
 }
+
+static int new_dir(const struct job *j, const struct group *g, int i);
 
 /* Is recipient I's file in its new/ (linked by us, or there already)? */
 static int in_new(const struct job *j, int i)
@@ -147,8 +150,9 @@ static uint64_t group_hash(const struct job *j, const struct group *g)
     return msgname_final(h);
 }
 
-/* The name in new/: deterministic when possible (msgname.h), else unique. */
-static void name_group(const struct job *j, struct group *g)
+/* The name in new/: deterministic when possible (msgname.h), else unique.
+ * Set once the file is written, before the checks (see deliver_there). */
+void deliver_name(const struct job *j, struct group *g)
 {
     long long size = g->hdrlen + g->size;
 
@@ -157,6 +161,13 @@ static void name_group(const struct job *j, struct group *g)
                                                      storefs_host(), size) == 0;
     if (!g->stable)
         snprintf(g->newname, sizeof(g->newname), "%s,S=%lld", g->tmpname, size);
+}
+
+int deliver_there(const struct job *j, const struct group *g, int i)
+{
+    struct stat st;
+
+    return g->stable && fstatat(new_dir(j, g, i), g->newname, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 int deliver_stable(const struct job *j)
@@ -170,7 +181,6 @@ void deliver_link(struct job *j, struct group *g)
 
     if (g->n == 0 || !g->written)
         return;
-    name_group(j, g);
     if (!g->bag) {
         link_maildir(j, g);
         return;

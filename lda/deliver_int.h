@@ -75,7 +75,10 @@ int deliver_write(struct job *j, struct group *g);
 /* deliver_commit.c: link group G's file into new/; fsync (or hand over) the
  * new/ directories, undoing every link when all-or-nothing fails; unlink the
  * tmp files, settle, log, close. deliver_finish returns the count delivered. */
+void deliver_name(const struct job *j, struct group *g);
 void deliver_link(struct job *j, struct group *g);
+/* G's file is in recipient I's new/ already (an earlier attempt): quota is no reason to defer it. */
+int deliver_there(const struct job *j, const struct group *g, int i);
 int deliver_stable(const struct job *j);   /* deterministic names possible */
 void deliver_dirsync(struct job *j);
 int deliver_finish(struct job *j);

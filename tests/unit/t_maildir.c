@@ -442,6 +442,11 @@ static void test_exactly_once(void)
     is_int(entries("sales/mailboxes/anna/new", name, sizeof(name)), 1, "once: still one file in new/");
     is_str(name, first, "once: the same file");
     is_int(entries("sales/mailboxes/anna/tmp", NULL, 0), 0, "once: the retry's tmp file is gone");
+    /* Quota: the file already there is not counted a second time. */
+    rcpt(&r[0], "a@sales.example.com", &po_sales, "anna");
+    r[0].mbx.quota = quota_name_size(first) + 10;
+    is_int(deliver_pipe(msgq, strlen(msgq), r, 1, 0), 1, "once: a retry near the quota is delivered");
+    ok(r[0].existed, "once: ... because the file is there (%s)", r[0].st.text);
     /* Another message with the same queue id and date: a different hash. */
     rcpt(&r[0], "a@sales.example.com", &po_sales, "anna");
     deliver_pipe(msgq, strlen(msgq) - 2, r, 1, 0);
