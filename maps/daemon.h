@@ -51,7 +51,8 @@ int daemon_inet_resolve(const char *what, const char *spec, struct daemon_inet_a
  * DAEMON_INET_MAX); returns how many. A unix socket is one, given to `user'
  * (daemon_socket_perms) and removed at exit (daemon_socket_made); an inet
  * spec gets one TCP socket (TCP_NODELAY) per address, like Postfix's
- * inet_interfaces. */
+ * inet_interfaces (of a name with several, one the host cannot have, such as
+ * ::1 with IPv6 off, is left out with a warning). */
 int daemon_listen(const char *what, const char *spec, const struct pogate_conf *conf,
                   int backlog, int *fds);
 
