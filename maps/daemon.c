@@ -150,47 +150,50 @@ int daemon_inet_resolve(const char *what, const char *spec, struct daemon_inet_a
     return n;
 }
 
-/* One listening TCP socket per address of an inet:/inet6: SPEC. Of a name
- * with several addresses, one the host cannot have (IPv6 turned off, an
- * address not configured) is left out with a warning, as long as one stays. */
+int daemon_listen_addr(const char *what, const char *spec, const struct daemon_inet_addr *a,
+                       int backlog, int many)
+{
+    int v6 = a->sa.ss_family == AF_INET6, fd, on = 1;
+    char text[INET6_ADDRSTRLEN + 16];
+
+    snprintf(text, sizeof(text), "%s%s%s:%s", v6 ? "[" : "", a->host, v6 ? "]" : "", a->port);
+    if ((fd = socket(a->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+        if (many && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT)) {
+            msg_warn("%s socket %s: not listening on %s: %m", what, spec, text);
+            return -1;
+        }
+        msg_fatal("socket: %m");
+    }
+    (void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    /* [::] is IPv6 only, as written: 0.0.0.0 is an address of its own. */
+    if (v6)
+        (void) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+    /* Replies are small and pipelined: Nagle would hold them (MTA-NOTES). */
+    (void) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+    if (bind(fd, (const struct sockaddr *) &a->sa, a->len) < 0) {
+        if (many && errno == EADDRNOTAVAIL) {
+            msg_warn("%s socket %s: not listening on %s: %m", what, spec, text);
+            close(fd);
+            return -1;
+        }
+        msg_fatal("%s socket %s: bind %s: %m", what, spec, text);
+    }
+    if (listen(fd, backlog) < 0)
+        msg_fatal("listen %s: %m", spec);
+    if (many)
+        msg_info("%s socket %s: listening on %s", what, spec, text);
+    return fd;
+}
+
+/* One listening TCP socket per address of an inet:/inet6: SPEC. */
 static int listen_inet(const char *what, const char *spec, int backlog, int *fds)
 {
     struct daemon_inet_addr addrs[DAEMON_INET_MAX];
-    int n = daemon_inet_resolve(what, spec, addrs), on = 1, nfds = 0;
+    int n = daemon_inet_resolve(what, spec, addrs), nfds = 0;
 
-    for (int i = 0; i < n; i++) {
-        const struct daemon_inet_addr *a = addrs + i;
-        int v6 = a->sa.ss_family == AF_INET6, fd;
-        char text[INET6_ADDRSTRLEN + 16];
-
-        snprintf(text, sizeof(text), "%s%s%s:%s", v6 ? "[" : "", a->host, v6 ? "]" : "", a->port);
-        if ((fd = socket(a->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-            if (n > 1 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT)) {
-                msg_warn("%s socket %s: not listening on %s: %m", what, spec, text);
-                continue;
-            }
-            msg_fatal("socket: %m");
-        }
-        (void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-        /* [::] is IPv6 only, as written: 0.0.0.0 is an address of its own. */
-        if (v6)
-            (void) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
-        /* Replies are small and pipelined: Nagle would hold them (MTA-NOTES). */
-        (void) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-        if (bind(fd, (const struct sockaddr *) &a->sa, a->len) < 0) {
-            if (n > 1 && errno == EADDRNOTAVAIL) {
-                msg_warn("%s socket %s: not listening on %s: %m", what, spec, text);
-                close(fd);
-                continue;
-            }
-            msg_fatal("%s socket %s: bind %s: %m", what, spec, text);
-        }
-        if (listen(fd, backlog) < 0)
-            msg_fatal("listen %s: %m", spec);
-        if (n > 1)
-            msg_info("%s socket %s: listening on %s", what, spec, text);
-        fds[nfds++] = fd;
-    }
+    for (int i = 0; i < n; i++)
+        if ((fds[nfds] = daemon_listen_addr(what, spec, addrs + i, backlog, n > 1)) >= 0)
+            nfds++;
     if (nfds == 0)
         msg_fatal("%s socket %s: none of its addresses can be used", what, spec);
     return nfds;

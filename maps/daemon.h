@@ -56,6 +56,13 @@ int daemon_inet_resolve(const char *what, const char *spec, struct daemon_inet_a
 int daemon_listen(const char *what, const char *spec, const struct pogate_conf *conf,
                   int backlog, int *fds);
 
+/* A listening TCP socket (TCP_NODELAY, IPv6 only for an IPv6 address) on
+ * the address A of SPEC, BACKLOG deep. With MANY (one of several addresses
+ * of a name) an address the host cannot have gives a warning and -1, and the
+ * socket is logged; otherwise every error is fatal. */
+int daemon_listen_addr(const char *what, const char *spec, const struct daemon_inet_addr *a,
+                       int backlog, int many);
+
 /* Remember the unix socket PATH this process made: it is removed at exit,
  * fatal or not, or by daemon_socket_remove(), if it is still the same file.
  * Once the server runs as `user', that needs write permission on its

@@ -14,6 +14,10 @@ struct listen_info {
  * a stale unix socket is removed (a live one is fatal), the mode and group
  * come from pogate.conf, inet sockets get TCP_NODELAY. Fatal on error. */
 void listen_open(const char *spec, const struct pogate_conf *conf, struct listen_info *li);
+/* Start relaying the addresses of an inet spec that libmilter does not
+ * listen on (see listener.c); after privileges are dropped and signals
+ * blocked. A no-op for other specs. */
+void listen_relay_start(void);
 void listen_close(const struct listen_info *li);
 
 #endif

@@ -140,6 +140,7 @@ int main(int argc, char **argv)
     daemon_drop_privileges(g->conf.user);
     state_init(g);
     start_signal_thread();
+    listen_relay_start();
     msg_info("ready: listening on %s, %s", socket_spec, foreground ? "foreground" : "daemon");
     if (ready_fd >= 0) {
         if (write(ready_fd, "1", 1) != 1)

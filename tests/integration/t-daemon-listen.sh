@@ -2,9 +2,10 @@
 # t-daemon-listen.sh - the inet sockets of pogate-lmtp and pogate-milter on
 # loopback. A host name with an IPv4 and an IPv6 address (dual.test, in a
 # private /etc/hosts bind-mounted in a mount namespace the daemons run in):
-# pogate-lmtp listens on both, like Postfix's inet_interfaces; pogate-milter,
-# whose socket libmilter opens (one socket only), listens on the IPv4 one for
-# inet: and says which address it leaves out. inet6:PORT@HOST, [ADDR] and
+# both daemons listen on both, like Postfix's inet_interfaces; libmilter
+# opens one socket only (the IPv4 address for inet:), and pogate-milter
+# relays the other addresses to it, which two4.test (127.0.0.1 and
+# 127.0.0.2) checks with whole miltertest sessions. inet6:PORT@HOST, [ADDR] and
 # [IPv6:ADDR] hosts, and inet:PORT@[::1], work in both. Without IPv6 on the
 # host, pogate-lmtp listens on the IPv4 address alone. Ports 27310-27329.
 . "$SRCDIR/tests/lib/tap.sh"
@@ -19,7 +20,7 @@ L=$TESTTMP/lmtpconf store=$TESTTMP/store
 lmtp_conf "$L" "$store" || { not_ok "pogate-map compiles the pogate-lmtp test maps"; done_testing; exit 1; }
 M=$TESTTMP/milterconf
 milter_conf "$M" || { not_ok "pogate-map compiles the pogate-milter test maps"; done_testing; exit 1; }
-printf '127.0.0.1 localhost\n::1 localhost\n127.0.0.1 dual.test\n::1 dual.test\n' >"$TESTTMP/hosts"
+printf '127.0.0.1 localhost\n::1 localhost\n127.0.0.1 dual.test\n::1 dual.test\n127.0.0.1 two4.test\n127.0.0.2 two4.test\n' >"$TESTTMP/hosts"
 
 PID=
 trap '[ -z "$PID" ] || { kill -KILL "$PID"; wait "$PID"; } 2>/dev/null' EXIT
@@ -122,11 +123,21 @@ negotiate() {
 p=27320
 start "$TESTTMP/m1.log" "$MILTER" -f -c "$M" -p "inet:$p@dual.test"
 check "pogate-milter on inet:PORT@dual.test starts" wait_for 30 grep -q 'ready:' "$TESTTMP/m1.log"
-is "... libmilter listens on the IPv4 address only" "$(listening $p)" "127.0.0.1:$p "
-like "... and the log says which address is left out" "$(cat "$TESTTMP/m1.log")" \
-     "milter socket inet:$p@dual.test: libmilter listens on one address: 127\.0\.0\.1 only, not ::1"
+is "... listens on 127.0.0.1 and on ::1" "$(listening $p)" "127.0.0.1:$p [::1]:$p "
+like "... libmilter on 127.0.0.1, ::1 relayed to it" "$(cat "$TESTTMP/m1.log")" \
+     "milter socket inet:$p@dual.test: libmilter listens on \[127\.0\.0\.1\], the other addresses are relayed to it"
 check "... a milter conversation over 127.0.0.1" mtest "inet:$p@127.0.0.1"
-check_fail "... nothing on ::1" negotiate ::1 $p 2>/dev/null
+check "... the milter negotiation over ::1" negotiate ::1 $p
+stop
+is "... SIGTERM: exit 0" "$RC" 0
+# A whole conversation through the relay: two IPv4 addresses, the second relayed.
+p=27326
+start "$TESTTMP/m0.log" "$MILTER" -f -c "$M" -p "inet:$p@two4.test"
+check "pogate-milter on inet:PORT@two4.test starts" wait_for 30 grep -q 'ready:' "$TESTTMP/m0.log"
+is "... listens on 127.0.0.1 and 127.0.0.2" "$(listening $p)" "127.0.0.1:$p 127.0.0.2:$p "
+check "... three milter sessions through the relay (127.0.0.2)" \
+    miltertest -D sock="inet:$p@127.0.0.2" -D lib="$SRCDIR/tests/milter/lib.lua" -D n=3 -s "$SRCDIR/tests/milter/traffic.lua"
+is "... all three seen by the milter" "$(grep -c 'verdict=accept' "$TESTTMP/m0.log")" 3
 stop
 is "... SIGTERM: exit 0" "$RC" 0
 
