@@ -141,7 +141,11 @@ p1sm_measure() {
     [ "$P1SM_UP" = 1 ] || { echo "FAIL the private sendmail did not start"; return 0; }
     if m=$(missing "${V_NEED[$v]}"); then echo "n/a (not built: $m)"; return 0; fi
     case ${V_KIND[$v]} in
-    mbox) rm -f "$new" "$new.lock" ;;
+    # The mbox is made beforehand, owned by its user: mail.local runs once
+    # per message, and of several that find it missing at once, one can see
+    # it still owned by root and bounce the message ("wrong ownership").
+    mbox) rm -f "$new" "$new.lock"
+          install -m 600 -o "${new##*/}" -g "$(id -gn "${new##*/}")" /dev/null "$new" ;;
     *) clean "$v" ;;
     esac
     sync
