@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "log.h"
@@ -262,27 +263,69 @@ int mapops_query(const char *map, const char *key, const struct mapopts *o, FILE
     return n > 0 ? 0 : 1;
 }
 
-int mapops_query_stream(const char *map, FILE *in, const struct mapopts *o, FILE *out)
+/* Lines of keys read with read(2), so that OUT is flushed only before a
+ * read that may wait: a batch of keys is answered at full speed (a flush a
+ * key cost one write(2) each), and a program that writes one key and waits
+ * for its answer, as with a coprocess, still gets it at once. */
+struct keyin {
+    int fd;
+    size_t pos, end;
+    int eof;
+    char buf[65536];
+};
+
+/* The next line into LINE, without its end: 1, or 0 at the end, -1 on error. */
+static int next_key(struct keyin *in, buf_t *line, FILE *out)
 {
-    int rc = 0, n, found = 0;
+    buf_reset(line);
+    for (;;) {
+        const char *p = in->buf + in->pos, *nl = memchr(p, '\n', in->end - in->pos);
+        ssize_t n;
+
+        if (nl != NULL) {
+            buf_append(line, p, (size_t) (nl - p));
+            in->pos += (size_t) (nl - p) + 1;
+            return 1;
+        }
+        buf_append(line, p, in->end - in->pos);
+        in->pos = in->end = 0;
+        if (in->eof)
+            return line->len > 0;
+        fflush(out);
+        if ((n = read(in->fd, in->buf, sizeof(in->buf))) < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        in->eof = n == 0;
+        in->end = (size_t) n;
+    }
+}
+
+int mapops_query_stream(const char *map, int in_fd, const struct mapopts *o, FILE *out)
+{
+    int rc = 0, got, n, found = 0;
     struct cdbr *r = open_compiled(map, &rc);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    struct keyin *in;
+    buf_t line = BUF_INIT;
 
     if (r == NULL)
         return rc;
-    while ((len = getline(&line, &cap, in)) > 0) {
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = 0;
-        if ((n = query_one(r, line, o, out, 1)) < 0) {
+    in = xmalloc(sizeof(*in));
+    in->fd = in_fd, in->pos = in->end = 0, in->eof = 0;
+    while ((got = next_key(in, &line, out)) > 0) {
+        while (line.len > 0 && line.data[line.len - 1] == '\r')
+            buf_truncate(&line, line.len - 1);
+        if ((n = query_one(r, line.len ? line.data : "", o, out, 1)) < 0) {
             msg_error("%s: corrupt map", map);
             break;
         }
         found += n;
-        fflush(out);
     }
-    free(line);
+    if (got < 0)
+        msg_error("standard input: %m");
+    fflush(out);
+    buf_free(&line);
+    free(in);
     cdbr_close(r);
     return found ? 0 : 1;
 }

@@ -28,9 +28,10 @@ int mapops_update(const char *map, FILE *in, const struct mapopts *o);
 /* -q KEY: print the value. */
 int mapops_query(const char *map, const char *key, const struct mapopts *o, FILE *out);
 
-/* -q -: keys from IN, one a line, "key<TAB>value" printed for each found.
+/* -q -: keys from the descriptor IN_FD, one a line, "key<TAB>value" printed
+ * for each found; OUT is flushed whenever the input has no more waiting.
  * 0 when at least one was found. */
-int mapops_query_stream(const char *map, FILE *in, const struct mapopts *o, FILE *out);
+int mapops_query_stream(const char *map, int in_fd, const struct mapopts *o, FILE *out);
 
 /* -s: every record as "key<TAB>value", bytes outside printable ASCII and
  * UTF-8 as \xNN (the index holds NUL-separated records). */

@@ -77,7 +77,7 @@ static int query(const char *key, char **maps, int n, const struct mapopts *o)
     int i, rc = 1;
 
     for (i = 0; i < n && rc == 1; i++)
-        rc = strcmp(key, "-") == 0 ? mapops_query_stream(maps[i], stdin, o, stdout)
+        rc = strcmp(key, "-") == 0 ? mapops_query_stream(maps[i], STDIN_FILENO, o, stdout)
             : mapops_query(maps[i], key, o, stdout);
     return rc;
 }

@@ -105,6 +105,17 @@ check_exit "-q absent key: exit 1" 1 "$PM" -q delta "$M"
 is "-q - batch: key<TAB>value for found keys" "$(printf 'alpha\ndelta\ngamma\n' | "$PM" -q - "$M")" \
    "$(printf 'alpha\tone\ngamma\t3')"
 check_exit "-q - with nothing found: exit 1" 1 sh -c "echo nope | '$PM' -q - '$M'"
+# A coprocess writes one key and waits for its answer before the next:
+# the answer comes while the input is still open.
+coproc PMQ { "$PM" -q - "$M"; }
+echo gamma >&"${PMQ[1]}"
+read -r -t 10 ans <&"${PMQ[0]}" || ans=timeout
+echo ALPHA >&"${PMQ[1]}"
+read -r -t 10 ans2 <&"${PMQ[0]}" || ans2=timeout
+exec {pmq_in}>&"${PMQ[1]}"-
+exec {pmq_in}>&-
+wait "$PMQ_PID"
+is "-q - answers each key at once (coprocess)" "$ans|$ans2" "$(printf 'gamma\t3|ALPHA\tone')"
 is "-s dumps in file order" "$("$PM" -s "$M")" "$(printf 'alpha\tone\nbeta\ttwo continued\ngamma\t3')"
 "$PM" -f "$M"
 is "-f keeps the case of keys" "$("$PM" -f -q Alpha "$M")" "one"
