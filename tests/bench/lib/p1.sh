@@ -16,6 +16,10 @@
 
 declare -A V_PORT V_RCPT V_NEW V_KIND V_NEED V_LABEL
 P1_PIDS=()
+# The pogate-milter and pogate-lmtp that P1 (b), (c), (a+m), (c0) use: their own
+# CPU time over each run is measured apart from the MTA's (daemon_ticks).
+P1_MILTER_PID= P1_LMTP_PID=
+CLK_TCK=$(getconf CLK_TCK)
 
 # pogate_conf DIR STORE PO DOMAIN MAILBOXES: a config directory with one postoffice.
 pogate_conf() {
@@ -126,6 +130,7 @@ p1_setup() {
     [ -x "$MILTER" ] && [ -x "$PMAP" ] && {
         start_daemon "$W/milter.log" 'ready:' "$MILTER" -f -c "$CONF" -p "unix:$S/milter.sock" ||
             echo "pogate-milter did not start"
+        P1_MILTER_PID=${P1_PIDS[-1]}
         start_daemon "$W/milter1m.log" 'ready:' "$MILTER" -f -c "$CONF1M" -p "unix:$S/milter1m.sock" ||
             echo "pogate-milter (P6) did not start"
     }
@@ -133,6 +138,7 @@ p1_setup() {
     [ -x "$LMTPD" ] && [ -x "$PMAP" ] && {
         start_daemon "$W/lmtp.log" 'listening on' "$LMTPD" -f -c "$CONF" -p "unix:$S/lmtp.sock" ||
             echo "pogate-lmtp did not start"
+        P1_LMTP_PID=${P1_PIDS[-1]}
     }
     # smtpd and lmtp run as user postfix and must reach the sockets.
     for s in "$S/milter.sock" "$S/milter1m.sock" "$S/noop.sock" "$S/lmtp.sock"; do
@@ -165,14 +171,23 @@ clean() {
 
 count_new() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l; }
 
+# daemon_ticks: user + system clock ticks so far of pogate-milter and pogate-lmtp.
+daemon_ticks() {
+    local p
+    for p in "$P1_MILTER_PID" "$P1_LMTP_PID"; do
+        awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0
+    done | tr '\n' ' '
+}
+
 # p1_measure VARIANT N SESSIONS: print msg/s and CPU ms per message (or "n/a"),
 # or FAIL/n-a with the reason.
 p1_measure() {
-    local v=$1 n=$2 s=$3 new=${V_NEW[$1]} m t0 t1 got limit i=0 qs c0 c1
+    local v=$1 n=$2 s=$3 new=${V_NEW[$1]} m t0 t1 got limit i=0 qs c0 c1 d0 d1
     if m=$(missing "${V_NEED[$v]}"); then echo "n/a (not built: $m)"; return 0; fi
     clean "$v"; sync
     limit=$(( (${P1_TIMEOUT:-60} + n / 20) * 10 ))
-    c0=$(cg_usage)
+    rm -f "$W/daemon-cpu.$v"
+    c0=$(cg_usage) d0=$(daemon_ticks)
     t0=$(date +%s.%N)
     if ! smtp-source -s "$s" -d -m "$n" -l 8192 -f bench@src.bench.test -t "${V_RCPT[$v]}" \
         "127.0.0.1:${V_PORT[$v]}" >"$W/smtp-source.$v.log" 2>&1; then
@@ -184,7 +199,10 @@ p1_measure() {
     done
     t1=$(find "$new" -maxdepth 1 -type f -printf '%C@\n' 2>/dev/null | sort -n | tail -1)
     wait_for 10 test "$(bpf_queue_size "$W/pf")" = 0
-    c1=$(cg_usage)
+    c1=$(cg_usage) d1=$(daemon_ticks)
+    # "MILTER-MS LMTP-MS": each daemon's CPU per message in this run (p1_rounds).
+    echo "$d0 $d1" | awk -v hz="$CLK_TCK" -v n="$n" '{ printf "%.4f %.4f\n",
+        ($3 - $1) * 1000 / hz / n, ($4 - $2) * 1000 / hz / n }' >"$W/daemon-cpu.$v"
     qs=$(bpf_queue_size "$W/pf") got=$(count_new "$new")
     if [ "$got" != "$n" ] || [ "$qs" != 0 ]; then
         echo "FAIL $got of $n delivered, $qs left in the queue"
