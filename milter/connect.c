@@ -31,7 +31,11 @@ static int take_address(struct ctx *c, const char *hostname, const struct sockad
         len = sizeof(struct sockaddr_in6);
         cidr_ntop(6, ((const struct sockaddr_in6 *) (const void *) sa)->sin6_addr.s6_addr, ip, sizeof(ip));
     }
-    snprintf(c->client, sizeof(c->client), "%.200s[%s]", hostname ? hostname : "unknown", ip);
+    /* The MTA names a client without a verified name "[ADDR]": log it as
+     * Postfix does, unknown[ADDR], not [ADDR][ADDR]. */
+    if (hostname == NULL || *hostname == 0 || *hostname == '[')
+        hostname = "unknown";
+    snprintf(c->client, sizeof(c->client), "%.200s[%s]", hostname, ip);
     if (len == 0)
         return 0;
     memcpy(&c->client_sa, sa, len);

@@ -42,6 +42,7 @@ has "SPF fail -> 550 5.7.23" 'QSPFFAIL: reject: MAIL from .*: 550 5.7.23 <someon
 has "SPF temperror -> 451 4.4.3" 'QSPFTEMP: defer: MAIL from .*: 451 4.4.3 <someone@temp.example>'
 has "SPF softfail accepted with the header" 'QSPFSOFT: client=.* spf=softfail .*verdict=accept'
 has "trusted client: no SPF" 'QSPFTRUST: client=trusted.example.net\[10.1.9.9\] .*spf=- '
+has "client without a verified name logged as unknown[ADDR]" 'QSPFPASS: client=unknown\[192.0.2.10\] .*spf=pass '
 has "unknown mailbox -> 550 5.1.1" 'QRCPT: reject: RCPT from .*: 550 5.1.1 <nobody@sales.example.com>'
 has "paused PO -> 451 4.2.1" 'QRCPT: defer: RCPT from .*: 451 4.2.1 <admin@paused.example.com>'
 has "SIZE over every PO -> 552 5.3.4 at MAIL" 'QSIZEMAIL: reject: MAIL from .*: 552 5.3.4'

@@ -18,7 +18,8 @@ check(v ~= nil and string.find(v, "^softfail") ~= nil, "Received-SPF softfail, g
 check(mt.eom_check(conn, MT_HDRINSERT, "Received-SPF", v, 0), "Received-SPF inserted at the top")
 mt.disconnect(conn)
 
-conn = session("192.0.2.10", "spf-pass.example.net")
+-- No verified name: the MTA sends "[ADDR]" as the host name.
+conn = session("192.0.2.10", "[192.0.2.10]")
 helo(conn, "spf-pass.example.net")
 mail(conn, "QSPFPASS", "<someone@good.example>")
 expect(conn, SMFIR_CONTINUE, "SPF pass")
