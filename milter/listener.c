@@ -89,7 +89,7 @@ static void inet_conn(const char *spec, buf_t *conn)
         if (i != pick && (fd = daemon_listen_addr("milter", spec, addrs + i, SOMAXCONN, 1)) >= 0)
             relay.fds[relay.n++] = fd;
     }
-    if (n > 1)
+    if (relay.n > 0)
         msg_info("milter socket %s: libmilter listens on %s, the other addresses are relayed to it",
                  spec, conn->data + strcspn(conn->data, "@") + 1);
 }
@@ -198,6 +198,7 @@ static void *relay_main(void *arg)
 
             if (!(pfd[i + 1].revents & POLLIN) || (fd = accept(relay.fds[i], NULL, NULL)) < 0)
                 continue;
+            /* The BSDs pass O_NONBLOCK on to the accepted socket. */
             fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
             relay_one(fd);
         }

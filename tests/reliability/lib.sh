@@ -17,6 +17,9 @@
 #                                           LDA-COMMAND replaces pogate-lda in the argv
 #   rel_postfix_conf PORT [LDA-COMMAND]     the same, configured but not started; in
 #                                           $REL_PF_DIR (default $TESTTMP/postfix)
+#   rel_postfix_sessions PORT N             rel_postfix for N SMTP sessions at once from
+#                                           loopback (process limit, no per-client limit)
+#   rel_listen_queue                        the backlog of Postfix's listening socket
 #   rel_py ARGS...                          rel.py ARGS...
 #   rel_send ARGS...                        rel.py send --port $PF_PORT ARGS...
 #   rel_check ARGS...                       rel.py check --store $REL_STORE ARGS...
@@ -93,6 +96,23 @@ _rel_contrib_master() {
 
 rel_postfix() {
     rel_postfix_conf "$@" && pf_start
+}
+
+# Set before the start: Postfix sizes a service's listen queue from
+# default_process_limit when it opens the socket, and a reload keeps the
+# socket. With a queue of 100, most of 1000 connections made at once went
+# unaccepted while the master started processes, and their clients waited for
+# a greeting that never came. Sessions may wait long after RCPT (tests that
+# hold them together): more than the 300 s smtpd_timeout on a loaded machine.
+rel_postfix_sessions() {
+    rel_postfix_conf "$1" &&
+        pf_conf "default_process_limit = $(($2 + 50))" "smtpd_client_event_limit_exceptions = 127.0.0.0/8" \
+            "smtpd_timeout = 1800s" &&
+        pf_start
+}
+
+rel_listen_queue() {
+    ss -Hltn "( sport = :$PF_PORT )" | awk '$4 ~ /^127\.0\.0\.1:/ { print $3 }'
 }
 
 rel_postfix_conf() {

@@ -23,17 +23,8 @@ rel_conf "$C" "$TESTTMP/store" || { not_ok "pogate-map compiles the maps"; done_
 : >"$C/spf.zone"
 sed -i "s|^spf = off\$|spf = header\nspf_zone_file = $C/spf.zone|" "$C/pogate.conf"
 check "pogate-milter starts" rel_milter
-# Sessions wait after RCPT until the last one has connected: more than
-# Postfix's 300 s smtpd_timeout on a loaded machine. Set before the start:
-# Postfix sizes a service's listen queue from default_process_limit when it
-# opens the socket, and a reload keeps the socket (with a queue of 100, most
-# of 1000 connections made at once went unaccepted and their clients hung).
-rel_postfix_conf 26203 &&
-    pf_conf "default_process_limit = $((n + 50))" "smtpd_client_event_limit_exceptions = 127.0.0.0/8" \
-        "smtpd_timeout = 1800s"
-check "Postfix starts with the milter" pf_start
-is "the SMTP listen queue holds every session" \
-    "$(ss -Hltn "( sport = :$PF_PORT )" | awk '$4 ~ /^127\.0\.0\.1:/ { print $3 }')" $((n + 50))
+check "Postfix starts with the milter, for $n sessions at once" rel_postfix_sessions 26203 "$n"
+is "the SMTP listen queue holds every session" "$(rel_listen_queue)" $((n + 50))
 restart_milter() {
     kill -KILL "$MILTER_PID"
     wait "$MILTER_PID" 2>/dev/null
