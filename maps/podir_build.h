@@ -16,8 +16,6 @@
 #include "cidr.h"
 #include "podir.h"
 
-#define PODIR_INDEX_VERSION "pogate-index 1"
-
 struct podir_build_opts {
     const char *confdir;
     const char *transport;      /* pogate.conf mta_transport, e.g. "pogate:" */

@@ -1,16 +1,7 @@
 /* podir_index.c - write what a checked directory compiles to.
  *
- * index.cdb is the one file the programs read (podir.c); its keys carry a
- * one-letter prefix so that one CDB holds every index:
- *   V:               format version ("pogate-index 1")
- *   P:po             PO record: NUL-terminated fields, see podir.c
- *   O:i              name of the i-th PO;  S:count, S:maxsize  totals
- *   D:domain         PO name (public, alias and internal domains)
- *   M:po/mbx         mailbox record: NUL-terminated fields, see podir.c
- *   A:address        "po/mbx": inbound (public, internal, aliases, @domain
- *                    catch-alls, postmaster@ every PO domain)
- *   F:address        "po/mbx": outbound senders (public and internal addresses)
- *   N:addr/len       access action;  X:4, X:6  prefix lengths in use, longest first
+ * index.cdb is the one file the programs read (podir.c); its layout, every
+ * key prefix and the version, is poindex.h's.
  * Beside it, for the MTAs: relay_domains.cdb (public and alias domains ->
  * "OK"), transport.cdb (every PO domain -> mta_transport), and for sendmail,
  * which Debian builds without cdb, text files for makemap.
@@ -28,6 +19,7 @@
 #include "log.h"
 #include "mem.h"
 #include "podir_build.h"
+#include "poindex.h"
 #include "strmap.h"
 
 enum { OUT_PO, OUT_MBX, OUT_ALIAS, OUT_ACCESS, OUT_RELAY, OUT_TRANSPORT, OUT_INDEX, OUT_N };
@@ -77,7 +69,7 @@ static void po_domain(struct out *o, const struct bpo *p, const char *d, int int
 {
     buf_t k = BUF_INIT;
 
-    buf_printf(&k, "D:%s", d);
+    buf_printf(&k, POINDEX_DOMAIN "%s", d);
     put_str(o, OUT_INDEX, k.data, p->name);
     put_str(o, OUT_TRANSPORT, d, transport);
     buf_printf(&o->mailertable, "%s\tpogate:%s\n", d, d);
@@ -100,10 +92,10 @@ static void write_po(struct bdir *b, struct out *o, const struct bpo *p, int i)
     field(&rec, p->store == PO_STORE_MAILBAG ? "mailbag" : "maildir");
     field_ll(&rec, p->maxsize), field_ll(&rec, p->quota), field_ll(&rec, p->outbound);
     field_ll(&rec, p->autoreply), field_ll(&rec, p->paused), field(&rec, p->postmaster), field(&rec, p->via);
-    buf_printf(&k, "P:%s", p->name);
+    buf_printf(&k, POINDEX_PO "%s", p->name);
     put(o, OUT_INDEX, k.data, rec.data, rec.len);
     buf_reset(&k);
-    buf_printf(&k, "O:%d", i);
+    buf_printf(&k, POINDEX_PO_AT "%d", i);
     put_str(o, OUT_INDEX, k.data, p->name);
     put_str(o, OUT_PO, p->key, p->value);
     po_domain(o, p, p->domain, 0, b->o->transport);
@@ -130,16 +122,16 @@ static void write_mbx(struct bdir *b, struct out *o, const struct bmbx *m)
 
     field(&rec, m->po), field(&rec, m->name), field(&rec, m->address), field(&rec, m->display);
     field_ll(&rec, m->quota), field_ll(&rec, m->outbound);
-    buf_printf(&k, "M:%s", m->key);
+    buf_printf(&k, POINDEX_MAILBOX "%s", m->key);
     put(o, OUT_INDEX, k.data, rec.data, rec.len);
     put_str(o, OUT_MBX, m->key, m->value);
-    put_addr(o, "A:", m->address, m->key);
-    put_addr(o, "F:", m->address, m->key);
+    put_addr(o, POINDEX_INBOUND, m->address, m->key);
+    put_addr(o, POINDEX_SENDER, m->address, m->key);
     if (p->internal) {
         buf_reset(&k);
         buf_printf(&k, "%s@%s", m->name, p->internal);
-        put_addr(o, "A:", k.data, m->key);
-        put_addr(o, "F:", k.data, m->key);
+        put_addr(o, POINDEX_INBOUND, k.data, m->key);
+        put_addr(o, POINDEX_SENDER, k.data, m->key);
     }
     buf_free(&rec), buf_free(&k);
 }
@@ -159,7 +151,7 @@ static void write_postmaster(struct bdir *b, struct out *o, const struct bpo *p)
         buf_reset(&a);
         buf_printf(&a, "postmaster@%s", d);
         if (strmap_get(b->addr_owner, a.data) == NULL)
-            put_addr(o, "A:", a.data, t.data);
+            put_addr(o, POINDEX_INBOUND, a.data, t.data);
     }
     buf_free(&a), buf_free(&t);
 }
@@ -171,7 +163,7 @@ static void write_access(struct bdir *b, struct out *o)
     int i, f, len;
 
     for (i = 0; i < b->nacc; i++) {
-        put_addr(o, "N:", b->acc[i].key, b->acc[i].value);
+        put_addr(o, POINDEX_NETWORK, b->acc[i].key, b->acc[i].value);
         put_str(o, OUT_ACCESS, b->acc[i].raw, b->acc[i].value);
         used[b->acc[i].net.family == 6][b->acc[i].net.len] = 1;
     }
@@ -180,7 +172,7 @@ static void write_access(struct bdir *b, struct out *o)
             if (used[f][len])
                 lens[n++] = (unsigned char) len;
         if (n)
-            put(o, OUT_INDEX, f ? "X:6" : "X:4", lens, n);
+            put(o, OUT_INDEX, f ? POINDEX_KEY_PREFIX6 : POINDEX_KEY_PREFIX4, lens, n);
     }
 }
 
@@ -190,7 +182,7 @@ static void write_all(struct bdir *b, struct out *o)
     char num[32];
     int i, nolimit = 0;
 
-    put_str(o, OUT_INDEX, "V:", PODIR_INDEX_VERSION);
+    put_str(o, OUT_INDEX, POINDEX_KEY_VERSION, POINDEX_VERSION);
     for (i = 0; i < b->npos; i++) {
         write_po(b, o, &b->pos[i], i);
         if (b->pos[i].maxsize == 0)
@@ -199,13 +191,13 @@ static void write_all(struct bdir *b, struct out *o)
             max = b->pos[i].maxsize;
     }
     snprintf(num, sizeof(num), "%d", b->npos);
-    put_str(o, OUT_INDEX, "S:count", num);
+    put_str(o, OUT_INDEX, POINDEX_KEY_COUNT, num);
     snprintf(num, sizeof(num), "%lld", nolimit ? 0 : max);
-    put_str(o, OUT_INDEX, "S:maxsize", num);
+    put_str(o, OUT_INDEX, POINDEX_KEY_MAXSIZE, num);
     for (i = 0; i < b->nmbxs; i++)
         write_mbx(b, o, &b->mbxs[i]);
     for (i = 0; i < b->naliases; i++) {
-        put_addr(o, "A:", b->aliases[i].address, b->aliases[i].target);
+        put_addr(o, POINDEX_INBOUND, b->aliases[i].address, b->aliases[i].target);
         put_str(o, OUT_ALIAS, b->aliases[i].address, b->aliases[i].target);
     }
     for (i = 0; i < b->npos; i++)

@@ -1,4 +1,4 @@
-/* fuzz_addr.c - libFuzzer target for maps/addr.c (envelope addresses).
+/* fuzz_addr.c - libFuzzer target for maps/global/addr.c (envelope addresses).
  *
  * Input: one flags octet, then the address. Invariants on success: nothing
  * returned holds a control character, the parts keep their length limits, the

@@ -1,5 +1,5 @@
-/* fuzz_cdb.c - libFuzzer target for the CDB reader (maps/cdbread.c) and the
- * index lookups over it (maps/podir.c).
+/* fuzz_cdb.c - libFuzzer target for the CDB reader (maps/util/cdbread.c) and the
+ * index lookups over it (maps/global/podir.c).
  *
  * Input: a file as pogate might find it on disk: a CDB, an index.cdb, or
  * their damaged forms. The bytes are read in place from the fuzzer's heap

@@ -1,4 +1,4 @@
-/* fuzz_conf.c - libFuzzer target for maps/conf.c (the pogate.conf parser).
+/* fuzz_conf.c - libFuzzer target for maps/util/conf.c (the pogate.conf parser).
  *
  * Any input: no crash, no read outside it, no leak (ASan). Whatever the
  * parser made of it, with or without errors, conf_print writes a file that

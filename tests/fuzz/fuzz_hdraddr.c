@@ -1,4 +1,4 @@
-/* fuzz_hdraddr.c - libFuzzer target for maps/hdraddr.c (parse + rewrite).
+/* fuzz_hdraddr.c - libFuzzer target for milter/hdraddr.c (parse + rewrite).
  *
  * Input: one octet N, N octets of display name, then the header value. The
  * parse must give ordered spans inside the value and clean display names;

@@ -1,4 +1,4 @@
-/* fuzz_rfc2047.c - libFuzzer target for maps/rfc2047.c.
+/* fuzz_rfc2047.c - libFuzzer target for milter/rfc2047.c.
  *
  * Decoding any input gives well-formed UTF-8 without control characters.
  * Encoding any input as a phrase gives no control characters, no word over 75

@@ -1,4 +1,4 @@
-/* fuzz_rfcdate.c - libFuzzer target for maps/rfcdate.c and the Received
+/* fuzz_rfcdate.c - libFuzzer target for lda/rfcdate.c and the Received
  * header matching of lda/msgname.c.
  *
  * Any input: no crash, no read outside it (ASan). A date that parses is

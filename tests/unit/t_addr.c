@@ -1,4 +1,4 @@
-/* t_addr.c - unit tests for maps/addr.c: RFC 5321 envelope addresses as MTAs pass them. */
+/* t_addr.c - unit tests for maps/global/addr.c: RFC 5321 envelope addresses as MTAs pass them. */
 #include <string.h>
 
 #include "addr.h"

@@ -1,4 +1,4 @@
-/* t_buf.c - unit tests for maps/buf.c: growth, NUL bytes, bounded copies. */
+/* t_buf.c - unit tests for maps/util/buf.c: growth, NUL bytes, bounded copies. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* t_cdbfile.c - unit tests for maps/cdbwrite.c and cdbread.c: atomic writes,
+/* t_cdbfile.c - unit tests for maps/util/cdbwrite.c and cdbread.c: atomic writes,
  * duplicate keys, interoperability with tinycdb, and hostile files. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* t_conf.c - unit tests for maps/conf.c: defaults, syntax, file:line errors. */
+/* t_conf.c - unit tests for maps/util/conf.c: defaults, syntax, file:line errors. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

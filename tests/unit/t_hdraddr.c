@@ -1,4 +1,4 @@
-/* t_hdraddr.c - unit tests for maps/hdraddr.c: RFC 5322 address lists, mailbox rewriting. */
+/* t_hdraddr.c - unit tests for milter/hdraddr.c: RFC 5322 address lists, mailbox rewriting. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* t_log.c - unit tests for maps/log.c: prefix, queue id, %m, one line per call, log_file. */
+/* t_log.c - unit tests for maps/util/log.c: prefix, queue id, %m, one line per call, log_file. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* t_podir.c - unit tests for maps/podir.c and podir_cache.c: lookups on a compiled
+/* t_podir.c - unit tests for maps/global/podir.c and podir_cache.c: lookups on a compiled
  * directory, snapshots, the daemons' cache, and corrupt or missing index files. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* t_rfc2047.c - unit tests for maps/rfc2047.c: phrase encoding and encoded-word decoding. */
+/* t_rfc2047.c - unit tests for milter/rfc2047.c: phrase encoding and encoded-word decoding. */
 #include <stdio.h>
 #include <string.h>
 

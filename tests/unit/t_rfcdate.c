@@ -1,4 +1,4 @@
-/* t_rfcdate.c - unit tests of maps/rfcdate.c: the strict RFC 5322 date-time
+/* t_rfcdate.c - unit tests of lda/rfcdate.c: the strict RFC 5322 date-time
  * parser that dates deterministic delivery file names. */
 #include <string.h>
 

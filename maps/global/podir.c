@@ -19,8 +19,8 @@
 #include "log.h"
 #include "mem.h"
 #include "podir.h"
-#include "podir_build.h"
 #include "podir_int.h"
+#include "poindex.h"
 
 #define KEY_MAX 600
 
@@ -74,7 +74,7 @@ static enum podir_result po_record(struct podir *d, const char *name, struct po 
 {
     const char *v, *f[12];
     size_t len;
-    int rc = get(d, "P:", name, &v, &len);
+    int rc = get(d, POINDEX_PO, name, &v, &len);
 
     if (rc <= 0)
         return rc < 0 ? PODIR_ERROR : PODIR_NOT_PO;
@@ -103,7 +103,7 @@ static enum podir_result mbx_record(struct podir *d, const char *target, size_t 
         return corrupt(d, "address", "target too long");
     memcpy(key, target, tlen);
     key[tlen] = 0;
-    if ((rc = get(d, "M:", key, &v, &len)) <= 0 || fields(v, len, f, 6) < 0)
+    if ((rc = get(d, POINDEX_MAILBOX, key, &v, &len)) <= 0 || fields(v, len, f, 6) < 0)
         return rc < 0 ? PODIR_ERROR : corrupt(d, "mailbox", key);
     if (mbx) {
         str_copy(mbx->po, f[0], sizeof(mbx->po));
@@ -126,7 +126,7 @@ enum podir_result podir_domain(struct podir *d, const char *domain, struct po *p
 
     if (d == NULL || domain == NULL)
         return PODIR_ERROR;
-    if ((rc = get(d, "D:", domain, &v, &len)) <= 0)
+    if ((rc = get(d, POINDEX_DOMAIN, domain, &v, &len)) <= 0)
         return rc < 0 ? PODIR_ERROR : PODIR_NOT_PO;
     if (len >= sizeof(name))
         return corrupt(d, "domain", domain);
@@ -166,12 +166,12 @@ static enum podir_result lookup_address(struct podir *d, const char *prefix, con
 
 enum podir_result podir_resolve(struct podir *d, const char *address, struct po *po, struct mbx *mbx)
 {
-    return lookup_address(d, "A:", address, 1, po, mbx);
+    return lookup_address(d, POINDEX_INBOUND, address, 1, po, mbx);
 }
 
 enum podir_result podir_sender(struct podir *d, const char *address, struct po *po, struct mbx *mbx)
 {
-    return lookup_address(d, "F:", address, 0, po, mbx);
+    return lookup_address(d, POINDEX_SENDER, address, 0, po, mbx);
 }
 
 static enum podir_access access_of(const char *v, size_t len)
@@ -198,7 +198,7 @@ static enum podir_access access_cidr(struct podir *d, const struct cidr *ip)
         net = *ip;
         cidr_mask(&net, lens[i] > ip->len ? ip->len : lens[i]);
         cidr_key(&net, key, sizeof(key));
-        if (get(d, "N:", key, &v, &len) > 0)
+        if (get(d, POINDEX_NETWORK, key, &v, &len) > 0)
             return access_of(v, len);
     }
     return ACCESS_NONE;
@@ -242,7 +242,7 @@ int podir_po_at(struct podir *d, int i, struct po *po)
     if (d == NULL || i < 0 || i >= d->count)
         return PODIR_NOT_PO;
     snprintf(key, sizeof(key), "%d", i);
-    if ((rc = get(d, "O:", key, &v, &len)) <= 0 || len >= sizeof(name))
+    if ((rc = get(d, POINDEX_PO_AT, key, &v, &len)) <= 0 || len >= sizeof(name))
         return rc < 0 ? PODIR_ERROR : corrupt(d, "postoffice list", key);
     memcpy(name, v, len);
     name[len] = 0;

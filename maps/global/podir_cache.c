@@ -20,8 +20,8 @@
 #include "log.h"
 #include "mem.h"
 #include "podir.h"
-#include "podir_build.h"
 #include "podir_int.h"
+#include "poindex.h"
 
 struct podir_cache {
     pthread_mutex_t lock;
@@ -53,19 +53,20 @@ static int read_header(struct podir *d, const char **why)
     long long count;
     int rc;
 
-    if (cdbr_find(d->r, "V:", 2, &v, &len) != 1 || len != strlen(PODIR_INDEX_VERSION)
-        || memcmp(v, PODIR_INDEX_VERSION, len) != 0) {
+    if (cdbr_find(d->r, POINDEX_KEY_VERSION, strlen(POINDEX_KEY_VERSION), &v, &len) != 1
+        || len != strlen(POINDEX_VERSION) || memcmp(v, POINDEX_VERSION, len) != 0) {
         *why = "not a pogate index of this version: run pogate-map";
         return -1;
     }
-    if (small_num(d, "S:count", &count) < 0 || count > 1000000000 || small_num(d, "S:maxsize", &d->maxsize) < 0) {
+    if (small_num(d, POINDEX_KEY_COUNT, &count) < 0 || count > 1000000000
+        || small_num(d, POINDEX_KEY_MAXSIZE, &d->maxsize) < 0) {
         *why = "corrupt index header: run pogate-map";
         return -1;
     }
     d->count = (int) count;
-    if ((rc = cdbr_find(d->r, "X:4", 3, &v, &len)) == 1)
+    if ((rc = cdbr_find(d->r, POINDEX_KEY_PREFIX4, strlen(POINDEX_KEY_PREFIX4), &v, &len)) == 1)
         d->x4 = (const unsigned char *) v, d->nx4 = len;
-    if (rc >= 0 && (rc = cdbr_find(d->r, "X:6", 3, &v, &len)) == 1)
+    if (rc >= 0 && (rc = cdbr_find(d->r, POINDEX_KEY_PREFIX6, strlen(POINDEX_KEY_PREFIX6), &v, &len)) == 1)
         d->x6 = (const unsigned char *) v, d->nx6 = len;
     if (rc < 0) {
         *why = "corrupt index: run pogate-map";
