@@ -18,7 +18,7 @@
 
 #include "addr.h"
 #include "buf.h"
-#include "conf.h"
+#include "lda_conf.h"
 #include "deliver_int.h"
 #include "log.h"
 #include "mem.h"

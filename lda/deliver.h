@@ -85,7 +85,7 @@ struct deliver_params {
     const char *store;          /* store root (pogate.conf store) */
     const char *sender;         /* envelope sender; "" is the null sender <> */
     const char *queue_id;       /* MTA queue id, NULL if unknown: log and mailbag envelope */
-    int quota_action;           /* QUOTA_DEFER or QUOTA_BOUNCE (conf.h) */
+    int quota_action;           /* QUOTA_DEFER or QUOTA_BOUNCE (lda_conf.h) */
     unsigned flags;             /* DELIVER_* */
 };
 

@@ -99,8 +99,8 @@ static void h_data(void *ctx, int spool_fd, long long size, int nrcpt, buf_t *re
     struct txn *t = ctx;
     char qid[64];
     struct deliver_params p = {
-        .store = t->env->conf->store, .sender = t->sender, .queue_id = qid,
-        .quota_action = t->env->conf->quota_action, .flags = DELIVER_DEFER_DIRSYNC,
+        .store = t->env->store, .sender = t->sender, .queue_id = qid,
+        .quota_action = t->env->quota_action, .flags = DELIVER_DEFER_DIRSYNC,
     };
 
     (void) size;

@@ -10,12 +10,12 @@
 #ifndef POGATE_LMTP_SESSION_H
 #define POGATE_LMTP_SESSION_H
 
-#include "conf.h"
 #include "lmtp_proto.h"
 #include "podir.h"
 
 struct lmtp_env {
-    const struct pogate_conf *conf;
+    const char *store;          /* pogate.conf store */
+    int quota_action;           /* pogate.conf quota_action (lda_conf.h) */
     struct podir_cache *cache;
     struct lmtp_params params;  /* hostname, spool dir, timeouts, stop fd */
 };

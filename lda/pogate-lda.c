@@ -18,15 +18,15 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "addr.h"
 #include "buf.h"
-#include "conf.h"
 #include "deliver.h"
+#include "lda_conf.h"
 #include "log.h"
 #include "mem.h"
 #include "podir.h"
-
-#define DEFAULT_CONFDIR "/etc/pogate"
+#include "pogate_conf.h"
 
 /* The first (and only) line of output: Postfix pipe(8) takes the enhanced
  * status code from it, and puts it in the bounce or the log. */
@@ -64,26 +64,25 @@ static void on_alarm(int sig)
     _exit(EX_TEMPFAIL);         /* tmp/ leftovers are Maildir-normal: readers sweep them */
 }
 
-static void setup(const struct pogate_conf *c)
+static void setup(const struct pogate_conf *c, const struct lda_conf *lc)
 {
     struct sigaction sa;
-    enum msg_level level = (enum msg_level) c->log_level;
 
-    msg_set_level(level);
     if (c->log_file[0] && msg_open_file(c->log_file) < 0)
         msg_warn("log_file %s: %m", c->log_file);
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_alarm;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
-    if (c->lda_time_limit > 0)
-        alarm((unsigned) (c->lda_time_limit > 86400 ? 86400 : c->lda_time_limit));
+    if (lc->time_limit > 0)
+        alarm((unsigned) (lc->time_limit > 86400 ? 86400 : lc->time_limit));
 }
 
 int main(int argc, char **argv)
 {
-    const char *confdir = DEFAULT_CONFDIR, *sender = NULL, *qid = NULL;
+    const char *confdir = POGATE_CONFDIR, *sender = NULL, *qid = NULL;
     struct pogate_conf conf;
+    struct lda_conf lc;
     struct deliver_params p;
     struct deliver_rcpt *r;
     struct dstatus st;
@@ -115,9 +114,9 @@ int main(int argc, char **argv)
     if (sender == NULL || optind >= argc)
         fail("4.3.5", "usage: pogate-lda [-c DIR] [-q QUEUEID] -f SENDER -- RECIPIENT...");
     msg_set_queue_id(qid);
-    if (conf_load(&conf, confdir) > 0)
+    if (pogate_conf_load(&conf, confdir, &(struct conf_table) { lda_params, lda_nparams, &lc }, 1) > 0)
         fail("4.3.5", "errors in pogate.conf (see the log)");
-    setup(&conf);
+    setup(&conf, &lc);
     if (addr_parse(sender, strlen(sender), ADDR_NULL_OK | ADDR_LOCAL_OK, &from) != ADDR_OK)
         fail("5.1.7", "bad sender address syntax");
     if ((d = podir_open(confdir)) == NULL)
@@ -128,7 +127,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++)
         deliver_resolve(d, argv[optind + i], &r[i]);
     p = (struct deliver_params) { .store = conf.store, .sender = from.addr, .queue_id = qid,
-        .quota_action = conf.quota_action, .flags = DELIVER_ALL_OR_NOTHING };
+        .quota_action = lc.quota_action, .flags = DELIVER_ALL_OR_NOTHING };
     deliver_message(&p, STDIN_FILENO, r, n);
     deliver_exit(r, n, &st);
     finish(&st);

@@ -12,12 +12,13 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "conf.h"
 #include "config.h"
+#include "map_conf.h"
 #include "log.h"
 #include "mapops.h"
 #include "mem.h"
 #include "podir_build.h"
+#include "pogate_conf.h"
 
 static _Noreturn void usage(void)
 {
@@ -30,19 +31,19 @@ static _Noreturn void usage(void)
 static int build_dir(const char *dir, int dry_run)
 {
     struct pogate_conf conf;
+    struct map_conf mc;
+    const struct conf_table own = { map_params, map_nparams, &mc };
     struct podir_build_opts o = { 0 };
-    int rc;
+    int rc = 1;
 
-    if (conf_load(&conf, dir) > 0) {
-        conf_free(&conf);
-        return 1;
+    if (pogate_conf_load(&conf, dir, &own, 1) == 0) {
+        o.confdir = dir;
+        o.transport = mc.mta_transport;
+        o.dry_run = dry_run;
+        o.fold = 1;
+        rc = podir_build(&o);
     }
-    o.confdir = dir;
-    o.transport = conf.mta_transport;
-    o.dry_run = dry_run;
-    o.fold = 1;
-    rc = podir_build(&o);
-    conf_free(&conf);
+    pogate_conf_free(&conf, &own, 1);
     return rc;
 }
 

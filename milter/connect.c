@@ -68,7 +68,7 @@ static void decide_trust(SMFICTX *m, struct ctx *c, enum podir_access access)
         c->trusted = 1, c->trust_reason = "access";
     else if (c->have_sa && netlist_match(c->gen->trusted, (struct sockaddr *) &c->client_sa))
         c->trusted = 1, c->trust_reason = "trusted_networks";
-    else if (service && *service && word_in(c->gen->conf.outbound_services, service))
+    else if (service && *service && word_in(c->gen->mc.outbound_services, service))
         c->trusted = 1, c->trust_reason = "outbound_services";
     c->spf_exempt = access == ACCESS_OK;
 }

@@ -45,10 +45,10 @@ static sfsistat check_spf(SMFICTX *m, struct ctx *c)
     c->spf = spf_check(c->gen->spf, (struct sockaddr *) &c->client_sa, c->helo ? c->helo : "",
                        c->sender, &c->spf_header, &why);
     c->spf_checked = 1;
-    if (c->gen->conf.spf == SPF_REJECT && c->spf == SPFR_FAIL) {
+    if (c->gen->mc.spf == SPF_REJECT && c->spf == SPFR_FAIL) {
         st = ctx_reply(m, c, "MAIL", SMFIS_REJECT, "550", "5.7.23", "<%s>: SPF validation failed: %s",
                        c->sender, why.data ? why.data : "");
-    } else if (c->gen->conf.spf == SPF_REJECT && c->spf == SPFR_TEMPERROR) {
+    } else if (c->gen->mc.spf == SPF_REJECT && c->spf == SPFR_TEMPERROR) {
         st = ctx_reply(m, c, "MAIL", SMFIS_TEMPFAIL, "451", "4.4.3",
                        "<%s>: SPF check failed temporarily, try again later", c->sender);
     }

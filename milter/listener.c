@@ -1,6 +1,6 @@
 /* listener.c - pogate-milter's listening socket; see listener.h.
  *
- * The spec, the stale socket, its group and mode are daemon.c's (libpogate),
+ * The spec, the stale socket, its group and mode are daemon.c's (libutil),
  * shared with pogate-lmtp. libmilter creates and owns the listening socket
  * (smfi_opensocket) but does not hand out its descriptor; TCP_NODELAY is set by finding the one
  * listening inet socket among our descriptors (accepted sockets inherit the
@@ -218,7 +218,7 @@ void listen_relay_start(void)
     relay.running = 1;
 }
 
-void listen_open(const char *spec, const struct pogate_conf *conf, struct listen_info *li)
+void listen_open(const char *spec, const struct daemon_sockopt *o, struct listen_info *li)
 {
     const char *path = daemon_socket_path("milter", spec);
     buf_t conn = BUF_INIT;
@@ -238,7 +238,7 @@ void listen_open(const char *spec, const struct pogate_conf *conf, struct listen
         msg_fatal("cannot listen on %s (see the messages above; is the directory there?)", conn.data);
     if (path) {
         daemon_socket_made(path);
-        daemon_socket_perms(path, conf, 1);
+        daemon_socket_perms(path, o, 1);
     } else {
         set_nodelay();
     }

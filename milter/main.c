@@ -2,31 +2,26 @@
  *
  * pogate-milter [-c DIR] [-p SOCKET] [-f] [-n]
  *
- * This file is the daemon around the stages: options, configuration and
- * maps check, the listening socket (created while still root, a stale unix
- * socket removed, mode and group from pogate.conf, TCP_NODELAY on inet
- * sockets), the pid file, dropping privileges to `user`, daemonizing
- * (unless -f), and signals: SIGUSR1 reloads pogate.conf and the maps from a
- * thread of its own; SIGTERM, SIGINT and SIGHUP are libmilter's, which stops
- * accepting, lets smfi_main() return, and we clean up. See pogate-milter(8).
+ * This file is the daemon around the stages: options, the configuration and
+ * maps check (-n), and the skeleton's callbacks (server.h): the socket,
+ * which libmilter opens (listener.c), and smfi_main(). SIGUSR1 reloads
+ * pogate.conf (state.c) and the maps; SIGTERM, SIGINT and SIGHUP are
+ * libmilter's, which stops accepting and lets smfi_main() return.
+ * See pogate-milter(8).
  */
-#include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
-#include "conf.h"
-#include "daemon.h"
 #include "listener.h"
 #include "log.h"
 #include "mem.h"
 #include "podir.h"
-#include "state.h"
+#include "server.h"
 #include "stages.h"
+#include "state.h"
 
 static struct smfiDesc milter_desc = {
     .xxfi_name = "pogate",
@@ -43,44 +38,12 @@ static struct smfiDesc milter_desc = {
     .xxfi_negotiate = mlfi_negotiate,
 };
 
+static struct listen_info li;
+
 static _Noreturn void usage(void)
 {
     fprintf(stderr, "usage: pogate-milter [-c DIR] [-p SOCKET] [-f] [-n]\n");
     exit(2);
-}
-
-/* SIGUSR1 arrives here, on a thread of its own, never in a session thread. */
-static void *signal_thread(void *arg)
-{
-    sigset_t *set = arg;
-    int sig;
-
-    for (;;)
-        if (sigwait(set, &sig) == 0 && sig == SIGUSR1)
-            state_reload();
-    return NULL;
-}
-
-static void start_signal_thread(void)
-{
-    static sigset_t set;
-    pthread_t tid;
-    sigset_t block;
-
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGXFSZ, SIG_IGN);
-    sigemptyset(&set);
-    sigaddset(&set, SIGUSR1);
-    /* Blocked in every thread, so that only a sigwait() sees them: SIGUSR1
-     * ours, the stop signals libmilter's (its signal thread starts later). */
-    block = set;
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &block, NULL);
-    if (pthread_create(&tid, NULL, signal_thread, &set) != 0)
-        msg_fatal("pthread_create: %m");
-    pthread_detach(tid);
 }
 
 /* -n: configuration and maps must both be usable. */
@@ -97,20 +60,44 @@ static int check_only(const char *confdir)
     return 0;
 }
 
+static void on_listen(struct server *s)
+{
+    if (smfi_register(milter_desc) != MI_SUCCESS)
+        msg_fatal("smfi_register failed");
+    listen_open(s->spec, &s->sockopt, &li);
+}
+
+static void on_reload(struct server *s)
+{
+    (void) s;
+    (void) state_reload();
+}
+
+static int on_run(struct server *s)
+{
+    int rc;
+
+    (void) s;
+    listen_relay_start();
+    rc = smfi_main();
+    listen_close(&li);
+    return rc == MI_SUCCESS ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+    static const struct server_ops ops = { on_listen, on_run, on_reload, NULL };
+    struct server s = { .name = "pogate-milter", .what = "milter" };
     const char *confdir = POGATE_CONFDIR, *socket_spec = NULL;
-    int foreground = 0, check = 0, ch, ready_fd = -1;
-    struct milter_gen *g;
-    struct listen_info li;
-    char *pid_file;
+    int check = 0, ch, rc;
+    struct milter_gen *g, *first;
 
     msg_open(argv[0], MSG_TO_STDERR);
     while ((ch = getopt(argc, argv, "c:p:fn")) != -1) {
         switch (ch) {
         case 'c': confdir = optarg; break;
         case 'p': socket_spec = optarg; break;
-        case 'f': foreground = 1; break;
+        case 'f': s.foreground = 1; break;
         case 'n': check = 1; break;
         default: usage();
         }
@@ -123,36 +110,17 @@ int main(int argc, char **argv)
         gen_release(g);
         return check_only(confdir);
     }
-    if (*g->conf.log_file && msg_open_file(g->conf.log_file) < 0)
-        msg_fatal("log_file %s: %m", g->conf.log_file);
-    if (!foreground) {
-        ready_fd = daemon_background();
-        msg_open(argv[0], MSG_TO_SYSLOG);
-    }
-    if (socket_spec == NULL)
-        socket_spec = g->conf.milter_socket;
-    if (smfi_register(milter_desc) != MI_SUCCESS)
-        msg_fatal("smfi_register failed");
-    daemon_check_user(g->conf.user);
-    listen_open(socket_spec, &g->conf, &li);
-    pid_file = xstrdup(g->conf.milter_pid_file);
-    daemon_pid_file(pid_file);
-    daemon_drop_privileges(g->conf.user);
-    state_init(g);
-    start_signal_thread();
-    listen_relay_start();
-    msg_info("ready: listening on %s, %s", socket_spec, foreground ? "foreground" : "daemon");
-    if (ready_fd >= 0) {
-        if (write(ready_fd, "1", 1) != 1)
-            msg_warn("cannot report readiness: %m");
-        close(ready_fd);
-    }
-    ch = smfi_main();
-    msg_info("stopping");
-    listen_close(&li);
-    if (*pid_file && unlink(pid_file) < 0 && errno != ENOENT)
-        msg_warn("pid file %s: %m", pid_file);
-    free(pid_file);
+    s.maps = podir_cache_new(confdir);
+    state_init(g, s.maps);
+    /* The first generation stays while the process lives: the skeleton
+     * keeps pointing at its settings, whatever SIGUSR1 loads later. */
+    first = state_gen();
+    s.conf = &first->conf;
+    s.spec = socket_spec ? socket_spec : first->mc.socket;
+    s.pid_file = first->mc.pid_file;
+    rc = server_main(&s, &ops);
     state_shutdown();
-    return ch == MI_SUCCESS ? 0 : 1;
+    podir_cache_free(s.maps);
+    gen_release(first);
+    return rc;
 }

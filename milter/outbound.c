@@ -211,7 +211,7 @@ static sfsistat autoreply_policy(SMFICTX *m, struct ctx *c)
 
     if (ob->autoreply || ob->marker == NULL || !has_internet_rcpt(c))
         return SMFIS_CONTINUE;
-    if (c->gen->conf.autoreply_action == AUTOREPLY_DISCARD) {
+    if (c->gen->mc.autoreply_action == AUTOREPLY_DISCARD) {
         msg_info("discard: END-OF-MESSAGE from %s: auto-reply (%s) from %s/%s to the Internet,"
                  " postoffice %s has autoreply=no", c->client, ob->marker, ob->po, ob->mbx, ob->po);
         return SMFIS_DISCARD;

@@ -20,15 +20,15 @@ struct milter_gen *gen_load(const char *confdir)
     int errors;
 
     g->refs = 1;
-    errors = conf_load(&g->conf, confdir);
-    if ((g->trusted = netlist_parse(g->conf.trusted_networks, bad, sizeof(bad))) == NULL) {
+    errors = pogate_conf_load(&g->conf, confdir, &(struct conf_table) { milter_params, milter_nparams, &g->mc }, 1);
+    if ((g->trusted = netlist_parse(g->mc.trusted_networks, bad, sizeof(bad))) == NULL) {
         msg_error("%s/pogate.conf: bad network in trusted_networks (%s)", confdir, bad);
         errors++;
     }
-    if (errors == 0 && g->conf.spf != SPF_OFF) {
+    if (errors == 0 && g->mc.spf != SPF_OFF) {
         if (gethostname(host, sizeof(host) - 1) < 0)
             host[0] = 0;
-        if ((g->spf = spf_new(host, g->conf.spf_zone_file)) == NULL)
+        if ((g->spf = spf_new(host, g->mc.spf_zone_file)) == NULL)
             errors++;
     }
     if (errors) {
@@ -42,7 +42,7 @@ static void gen_destroy(struct milter_gen *g)
 {
     netlist_free(g->trusted);
     spf_free(g->spf);
-    conf_free(&g->conf);
+    pogate_conf_free(&g->conf, &(struct conf_table) { milter_params, milter_nparams, &g->mc }, 1);
     free(g);
 }
 
@@ -59,10 +59,10 @@ void gen_release(struct milter_gen *g)
         gen_destroy(g);
 }
 
-void state_init(struct milter_gen *g)
+void state_init(struct milter_gen *g, struct podir_cache *cache)
 {
     current = g;
-    maps = podir_cache_new(g->conf.confdir);
+    maps = cache;
 }
 
 struct milter_gen *state_gen(void)
@@ -91,14 +91,12 @@ int state_reload(void)
     /* Only the signal thread reloads, so current cannot change meanwhile. */
     if ((g = gen_load(old->conf.confdir)) == NULL) {
         msg_error("reload: configuration errors; keeping the running configuration");
-        podir_cache_reload(maps);
         return -1;
     }
     pthread_mutex_lock(&state_lock);
     current = g;
     pthread_mutex_unlock(&state_lock);
     gen_release(old);
-    podir_cache_reload(maps);
     if (*g->conf.log_file && msg_open_file(g->conf.log_file) < 0)
         msg_error("%s: %m", g->conf.log_file);
     msg_info("reload: configuration and maps reloaded");
@@ -107,7 +105,6 @@ int state_reload(void)
 
 void state_shutdown(void)
 {
-    podir_cache_free(maps);
     maps = NULL;
     gen_release(current);
     current = NULL;

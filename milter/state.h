@@ -11,14 +11,16 @@
 #ifndef POGATE_MILTER_STATE_H
 #define POGATE_MILTER_STATE_H
 
-#include "conf.h"
+#include "milter_conf.h"
 #include "podir.h"
+#include "pogate_conf.h"
 
 struct netlist;
 struct spf;
 
 struct milter_gen {
-    struct pogate_conf conf;
+    struct pogate_conf conf;    /* the shared parameters */
+    struct milter_conf mc;      /* pogate-milter's own */
     struct netlist *trusted;    /* trusted_networks */
     struct spf *spf;            /* NULL when spf = off */
     int refs;                   /* guarded by the state lock */
@@ -29,16 +31,17 @@ struct milter_gen {
 struct milter_gen *gen_load(const char *confdir);
 void gen_release(struct milter_gen *g);
 
-/* Publish G (taking over the caller's reference) and open the map cache. */
-void state_init(struct milter_gen *g);
+/* Publish G (taking over the caller's reference) and use MAPS, the
+ * daemon skeleton's snapshot cache (server.h). */
+void state_init(struct milter_gen *g, struct podir_cache *maps);
 
 /* The current generation / map snapshot, with a reference each. The map
  * snapshot is NULL when no index can be read (callers tempfail). */
 struct milter_gen *state_gen(void);
 struct podir *state_podir(void);
 
-/* SIGUSR1: reload pogate.conf (keeping the old generation on any error) and
- * make the next state_podir() re-read the maps. 0 on success. */
+/* SIGUSR1: reload pogate.conf, keeping the old generation on any error
+ * (the skeleton has the maps re-read). 0 on success. */
 int state_reload(void);
 
 void state_shutdown(void);

@@ -1,4 +1,4 @@
-/* conf.c - pogate.conf parsing; see conf.h.
+/* conf.c - the "name = value" parser over parameter tables; see conf.h.
  *
  * Syntax as Postfix main.cf: "name = value", '#' comments on lines of their
  * own, a line starting with white space continues the previous one. No $name
@@ -15,49 +15,17 @@
 #include "log.h"
 #include "mem.h"
 
-enum conf_type { T_STR, T_ENUM, T_SIZE, T_TIME, T_INT, T_MODE };
-
-struct conf_param {
-    const char *name;
-    enum conf_type type;
-    const char *def;
-    size_t offset;
-    const char *choices;        /* T_ENUM: "a|b|c", index stored as int */
-};
-
-#define P(name, type, def, choices) { #name, type, def, offsetof(struct pogate_conf, name), choices }
-
-static const struct conf_param params[] = {
-    P(store, T_STR, "/var/spool/pogate", NULL),
-    P(user, T_STR, "pogate", NULL),
-    P(milter_socket, T_STR, "unix:/run/pogate/milter.sock", NULL),
-    P(lmtp_socket, T_STR, "unix:/run/pogate/lmtp.sock", NULL),
-    P(milter_pid_file, T_STR, "/run/pogate/milter.pid", NULL),
-    P(lmtp_pid_file, T_STR, "/run/pogate/lmtp.pid", NULL),
-    P(socket_mode, T_MODE, "0660", NULL),
-    P(socket_group, T_STR, "", NULL),
-    P(trusted_networks, T_STR, "", NULL),
-    P(outbound_services, T_STR, "", NULL),
-    P(spf, T_ENUM, "header", "off|header|reject"),
-    P(spf_zone_file, T_STR, "", NULL),
-    P(quota_action, T_ENUM, "defer", "defer|bounce"),
-    P(autoreply_action, T_ENUM, "reject", "reject|discard"),
-    P(log_level, T_ENUM, "info", "error|warning|info|debug"),
-    P(log_file, T_STR, "", NULL),
-    P(mta_transport, T_STR, "pogate:", NULL),
-    P(lda_time_limit, T_TIME, "600s", NULL),
-    P(lmtp_max_connections, T_INT, "100", NULL),
-    P(lmtp_idle_timeout, T_TIME, "300s", NULL),
-    P(lmtp_command_timeout, T_TIME, "300s", NULL),
-};
-
-#define NPARAMS (sizeof(params) / sizeof(params[0]))
-
-static const struct conf_param *find_param(const char *name)
+/* The parameter NAME: in a table (*base set), or among the others (*base NULL). */
+static const struct conf_param *find_param(const struct conf_schema *s, const char *name, void **base)
 {
-    for (size_t i = 0; i < NPARAMS; i++)
-        if (strcmp(params[i].name, name) == 0)
-            return &params[i];
+    for (int t = 0; t < s->ntables; t++)
+        for (size_t i = 0; i < s->tables[t].count; i++)
+            if (strcmp(s->tables[t].params[i].name, name) == 0)
+                return *base = s->tables[t].base, &s->tables[t].params[i];
+    *base = NULL;
+    for (size_t i = 0; i < s->nothers; i++)
+        if (strcmp(s->others[i].name, name) == 0)
+            return &s->others[i];
     return NULL;
 }
 
@@ -114,64 +82,90 @@ int conf_parse_time(const char *s, long long *out)
     return parse_number(s, out, "smhdw", mult);
 }
 
-int conf_set(struct pogate_conf *c, const char *name, const char *value, const char **why)
+/* VALUE as P's type, into *idx (enum, mode) or *n (numbers). */
+static int parse_value(const struct conf_param *p, const char *value, int *idx, long long *n, const char **why)
 {
-    const struct conf_param *p = find_param(name);
-    char *field;
-    long long n;
     char *end;
-    int idx;
+
+    switch (p->type) {
+    case CONF_STR:
+        return 0;
+    case CONF_ENUM:
+        if ((*idx = enum_index(p->choices, value)) < 0)
+            return *why = "bad value, expected one of the listed choices", -1;
+        return 0;
+    case CONF_MODE:
+        errno = 0;
+        *n = strtoll(value, &end, 8);
+        if (errno || *value == 0 || *end || *n < 0 || *n > 07777)
+            return *why = "bad octal file mode", -1;
+        *idx = (int) *n;
+        return 0;
+    case CONF_SIZE:
+        if (conf_parse_size(value, n) < 0)
+            return *why = "bad size, expected a number with optional k, M or G", -1;
+        return 0;
+    case CONF_TIME:
+        if (conf_parse_time(value, n) < 0)
+            return *why = "bad time, expected a number with optional s, m, h, d or w", -1;
+        return 0;
+    case CONF_INT:
+        if (parse_number(value, n, "", NULL) < 0)
+            return *why = "bad number", -1;
+        return 0;
+    }
+    return *why = "internal error: parameter type", -1;
+}
+
+int conf_set(const struct conf_schema *s, const char *name, const char *value, const char **why)
+{
+    void *base;
+    const struct conf_param *p = find_param(s, name, &base);
+    char *field;
+    long long n = 0;
+    int idx = 0;
 
     if (p == NULL)
         return *why = "unknown parameter name", -1;
-    field = (char *) c + p->offset;
+    if (parse_value(p, value, &idx, &n, why) < 0)
+        return -1;
+    if (base == NULL)           /* another program's: checked, not kept */
+        return 0;
+    field = (char *) base + p->offset;
     switch (p->type) {
-    case T_STR:
+    case CONF_STR:
         free(*(char **) field);
         *(char **) field = xstrdup(value);
-        return 0;
-    case T_ENUM:
-        if ((idx = enum_index(p->choices, value)) < 0)
-            return *why = "bad value, expected one of the listed choices", -1;
+        break;
+    case CONF_ENUM:
+    case CONF_MODE:
         *(int *) field = idx;
-        return 0;
-    case T_MODE:
-        errno = 0;
-        n = strtoll(value, &end, 8);
-        if (errno || *value == 0 || *end || n < 0 || n > 07777)
-            return *why = "bad octal file mode", -1;
-        *(int *) field = (int) n;
-        return 0;
-    case T_SIZE:
-        if (conf_parse_size(value, &n) < 0)
-            return *why = "bad size, expected a number with optional k, M or G", -1;
         break;
-    case T_TIME:
-        if (conf_parse_time(value, &n) < 0)
-            return *why = "bad time, expected a number with optional s, m, h, d or w", -1;
-        break;
-    case T_INT:
-        if (parse_number(value, &n, "", NULL) < 0)
-            return *why = "bad number", -1;
+    default:
+        *(long long *) field = n;
         break;
     }
-    *(long long *) field = n;
     return 0;
 }
 
-void conf_defaults(struct pogate_conf *c, const char *confdir)
+void conf_defaults(const struct conf_schema *s)
 {
     const char *why;
 
-    memset(c, 0, sizeof(*c));
-    c->confdir = xstrdup(confdir);
-    for (size_t i = 0; i < NPARAMS; i++)
-        if (conf_set(c, params[i].name, params[i].def, &why) < 0)
-            msg_fatal("internal error: default of %s: %s", params[i].name, why);
+    for (int t = 0; t < s->ntables; t++)
+        for (size_t i = 0; i < s->tables[t].count; i++) {
+            const struct conf_param *p = &s->tables[t].params[i];
+
+            /* The struct may be fresh: there is nothing to free yet. */
+            if (p->type == CONF_STR)
+                *(char **) ((char *) s->tables[t].base + p->offset) = NULL;
+            if (conf_set(s, p->name, p->def, &why) < 0)
+                msg_fatal("internal error: default of %s: %s", p->name, why);
+        }
 }
 
 /* Apply one logical line ("name = value"); report errors against name:lineno. */
-static int conf_line(struct pogate_conf *c, char *line, const char *name, int lineno)
+static int conf_line(const struct conf_schema *s, char *line, const char *name, int lineno)
 {
     char *eq = strchr(line, '=');
     char *key, *value;
@@ -188,14 +182,14 @@ static int conf_line(struct pogate_conf *c, char *line, const char *name, int li
         msg_error("%s:%d: missing parameter name before '='", name, lineno);
         return 1;
     }
-    if (conf_set(c, key, value, &why) < 0) {
+    if (conf_set(s, key, value, &why) < 0) {
         msg_error("%s:%d: %s (%s = %.60s)", name, lineno, why, key, value);
         return 1;
     }
     return 0;
 }
 
-int conf_parse_stream(struct pogate_conf *c, FILE *fp, const char *name)
+int conf_parse_stream(const struct conf_schema *s, FILE *fp, const char *name)
 {
     buf_t logical = BUF_INIT;
     char *line = NULL;
@@ -223,7 +217,7 @@ int conf_parse_stream(struct pogate_conf *c, FILE *fp, const char *name)
             continue;
         }
         if (logical.len)
-            errors += conf_line(c, logical.data, name, start);
+            errors += conf_line(s, logical.data, name, start);
         buf_reset(&logical);
         buf_puts(&logical, str_trim(line));
         start = lineno;
@@ -233,67 +227,70 @@ int conf_parse_stream(struct pogate_conf *c, FILE *fp, const char *name)
         errors++;
     }
     if (logical.len)
-        errors += conf_line(c, logical.data, name, start);
+        errors += conf_line(s, logical.data, name, start);
     free(line);
     buf_free(&logical);
     return errors;
 }
 
-int conf_load(struct pogate_conf *c, const char *confdir)
+int conf_read(const struct conf_schema *s, const char *path)
 {
-    buf_t path = BUF_INIT;
     FILE *fp;
     int errors;
-    enum msg_level level;
 
-    conf_defaults(c, confdir);
-    buf_printf(&path, "%s/pogate.conf", confdir);
-    if ((fp = fopen(path.data, "r")) == NULL) {
-        errors = errno == ENOENT ? 0 : 1;
-        if (errors)
-            msg_error("%s: %m", path.data);
-    } else {
-        errors = conf_parse_stream(c, fp, path.data);
-        fclose(fp);
+    if ((fp = fopen(path, "r")) == NULL) {
+        if (errno == ENOENT)
+            return 0;
+        msg_error("%s: %m", path);
+        return 1;
     }
-    buf_free(&path);
-    level = (enum msg_level) c->log_level;
-    msg_set_level(level);
+    errors = conf_parse_stream(s, fp, path);
+    fclose(fp);
     return errors;
 }
 
-void conf_print(const struct pogate_conf *c, FILE *fp)
+/* One parameter as the file would say it. */
+static void print_param(const struct conf_param *p, const void *base, FILE *fp)
 {
-    for (size_t i = 0; i < NPARAMS; i++) {
-        const char *field = (const char *) c + params[i].offset;
-        const char *p = params[i].choices;
-        int idx;
+    const char *field = (const char *) base + p->offset;
+    const char *c = p->choices;
 
-        fprintf(fp, "%s = ", params[i].name);
-        switch (params[i].type) {
-        case T_STR:
-            fprintf(fp, "%s\n", *(char *const *) field);
-            break;
-        case T_ENUM:
-            for (idx = *(const int *) field; idx > 0; idx--)
-                p += strcspn(p, "|") + 1;
-            fprintf(fp, "%.*s\n", (int) strcspn(p, "|"), p);
-            break;
-        case T_MODE:
-            fprintf(fp, "%04o\n", (unsigned) *(const int *) field);
-            break;
-        default:
-            fprintf(fp, "%lld\n", *(const long long *) field);
-            break;
-        }
+    fprintf(fp, "%s = ", p->name);
+    switch (p->type) {
+    case CONF_STR:
+        fprintf(fp, "%s\n", *(char *const *) field);
+        break;
+    case CONF_ENUM:
+        for (int idx = *(const int *) field; idx > 0; idx--)
+            c += strcspn(c, "|") + 1;
+        fprintf(fp, "%.*s\n", (int) strcspn(c, "|"), c);
+        break;
+    case CONF_MODE:
+        fprintf(fp, "%04o\n", (unsigned) *(const int *) field);
+        break;
+    default:
+        fprintf(fp, "%lld\n", *(const long long *) field);
+        break;
     }
 }
 
-void conf_free(struct pogate_conf *c)
+void conf_print(const struct conf_schema *s, FILE *fp)
 {
-    free(c->confdir);
-    for (size_t i = 0; i < NPARAMS; i++)
-        if (params[i].type == T_STR)
-            free(*(char **) ((char *) c + params[i].offset));
-    memset(c, 0, sizeof(*c));
+    for (int t = 0; t < s->ntables; t++)
+        for (size_t i = 0; i < s->tables[t].count; i++)
+            print_param(&s->tables[t].params[i], s->tables[t].base, fp);
+}
+
+void conf_free(const struct conf_schema *s)
+{
+    for (int t = 0; t < s->ntables; t++)
+        for (size_t i = 0; i < s->tables[t].count; i++) {
+            const struct conf_param *p = &s->tables[t].params[i];
+            char **field = (char **) ((char *) s->tables[t].base + p->offset);
+
+            if (p->type == CONF_STR) {
+                free(*field);
+                *field = NULL;
+            }
+        }
 }

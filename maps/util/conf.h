@@ -1,59 +1,73 @@
-/* conf.h - pogate.conf: Postfix-style "name = value" settings shared by every program.
+/* conf.h - "name = value" files in the style of Postfix's main.cf, read into
+ * the structs of the code that owns each parameter.
  *
- * One table in conf.c lists every parameter with its type and default; an
- * unknown name, a bad value or a malformed line is an error reported as
- * "FILE:LINE: what is wrong (value)". A missing pogate.conf means all defaults.
+ * Each owner (the shared settings, each program) keeps a table of its
+ * parameters beside its own code: name, type, default, and where the value
+ * goes in its struct. A program reads the file with the tables it uses; the
+ * names of every other program's parameters come as a list of their own
+ * (stored nowhere, but a bad value is still an error), so that one file
+ * serves every program and a name no program has is refused. Every error is
+ * "FILE:LINE: what is wrong (name = value)". This file knows no mail.
  */
 #ifndef POGATE_CONF_H
 #define POGATE_CONF_H
 
+#include <stddef.h>
 #include <stdio.h>
 
-enum conf_spf { SPF_OFF, SPF_HEADER, SPF_REJECT };
-enum conf_quota_action { QUOTA_DEFER, QUOTA_BOUNCE };
-enum conf_autoreply_action { AUTOREPLY_REJECT, AUTOREPLY_DISCARD };
+/* Where a value goes: CONF_STR a char * (owned by the struct), CONF_ENUM
+ * and CONF_MODE an int, CONF_SIZE, CONF_TIME and CONF_INT a long long. */
+enum conf_type { CONF_STR, CONF_ENUM, CONF_SIZE, CONF_TIME, CONF_INT, CONF_MODE };
 
-struct pogate_conf {
-    char *confdir;              /* -c DIR; not a parameter */
-    char *store;                /* store root */
-    char *user;                 /* unprivileged user the daemons run as */
-    char *milter_socket;        /* unix:PATH or inet:PORT@HOST */
-    char *lmtp_socket;
-    char *milter_pid_file;
-    char *lmtp_pid_file;
-    int socket_mode;            /* permissions of unix sockets */
-    char *socket_group;         /* group of unix sockets ("" = the user's) */
-    char *trusted_networks;     /* outbound clients: IPs and CIDRs */
-    char *outbound_services;    /* MTA services ({daemon_name}) whose mail is outbound */
-    int spf;                    /* enum conf_spf */
-    char *spf_zone_file;        /* "" = real DNS; else SPF DNS answers from this file only */
-    int quota_action;           /* enum conf_quota_action */
-    int autoreply_action;       /* enum conf_autoreply_action */
-    int log_level;              /* enum msg_level */
-    char *log_file;             /* "" = syslog */
-    char *mta_transport;        /* transport written for PO domains, e.g. "pogate:" */
-    long long lda_time_limit;   /* seconds */
-    long long lmtp_max_connections;
-    long long lmtp_idle_timeout;        /* seconds */
-    long long lmtp_command_timeout;     /* seconds */
+struct conf_param {
+    const char *name;
+    enum conf_type type;
+    const char *def;            /* default, as it would be written in the file */
+    const char *choices;        /* CONF_ENUM: "a|b|c", the index is stored; else NULL */
+    size_t offset;              /* in the owner's struct */
 };
 
-/* Fill in the defaults (also done by conf_load). */
-void conf_defaults(struct pogate_conf *c, const char *confdir);
+/* One table entry. Write each on one line of its own: the list of every
+ * parameter (maps/global) is extracted from these lines at build time. */
+#define CONF_PARAM(name, type, def, choices, st, field) \
+    { #name, type, def, choices, offsetof(st, field) }
 
-/* Read CONFDIR/pogate.conf over the defaults. Logs each error; returns their count. */
-int conf_load(struct pogate_conf *c, const char *confdir);
+/* One owner's table over one instance of its struct. */
+struct conf_table {
+    const struct conf_param *params;
+    size_t count;
+    void *base;
+};
 
-/* Parse an open stream named NAME over what c holds. Returns the error count. */
-int conf_parse_stream(struct pogate_conf *c, FILE *fp, const char *name);
+/* What one program reads: the tables it stores into, and the parameters of
+ * everybody else (OTHERS may hold the program's own names too). */
+struct conf_schema {
+    const struct conf_table *tables;
+    int ntables;
+    const struct conf_param *others;
+    size_t nothers;
+};
+
+/* Every parameter of the tables set to its default; what the structs held
+ * before is not freed (a fresh struct may hold anything). */
+void conf_defaults(const struct conf_schema *s);
+
+/* Read PATH over what the tables hold; a missing file changes nothing.
+ * Logs each error; returns their count. */
+int conf_read(const struct conf_schema *s, const char *path);
+
+/* Parse an open stream named NAME over what the tables hold. Returns the
+ * error count. */
+int conf_parse_stream(const struct conf_schema *s, FILE *fp, const char *name);
 
 /* Set one parameter from text; on failure returns -1 and a reason in *why. */
-int conf_set(struct pogate_conf *c, const char *name, const char *value, const char **why);
+int conf_set(const struct conf_schema *s, const char *name, const char *value, const char **why);
 
-/* Print every parameter as "name = value" (pogate-map -n, postconf style). */
-void conf_print(const struct pogate_conf *c, FILE *fp);
+/* Print the tables' parameters as "name = value", in table order. */
+void conf_print(const struct conf_schema *s, FILE *fp);
 
-void conf_free(struct pogate_conf *c);
+/* Free the strings the tables hold (they become NULL). */
+void conf_free(const struct conf_schema *s);
 
 /* Number parsers shared with the maps: "10M", "2G", "512k", "0" ; "30s", "5m", "1h". */
 int conf_parse_size(const char *s, long long *out);

@@ -68,21 +68,21 @@ void daemon_remove_stale(const char *path, const char *who)
     msg_info("removed stale socket %s", path);
 }
 
-void daemon_socket_perms(const char *path, const struct pogate_conf *conf, int own_by_user)
+void daemon_socket_perms(const char *path, const struct daemon_sockopt *o, int own_by_user)
 {
-    struct passwd *pw = own_by_user && geteuid() == 0 ? getpwnam(conf->user) : NULL;
+    struct passwd *pw = own_by_user && geteuid() == 0 ? getpwnam(o->user) : NULL;
     struct group *gr;
     uid_t uid = pw ? pw->pw_uid : (uid_t) -1;
     gid_t gid = pw ? pw->pw_gid : (gid_t) -1;
 
-    if (conf->socket_group[0] != '\0') {
-        if ((gr = getgrnam(conf->socket_group)) == NULL)
-            msg_fatal("socket_group %s: no such group", conf->socket_group);
+    if (o->group[0] != '\0') {
+        if ((gr = getgrnam(o->group)) == NULL)
+            msg_fatal("socket_group %s: no such group", o->group);
         gid = gr->gr_gid;
     }
     if ((uid != (uid_t) -1 || gid != (gid_t) -1) && chown(path, uid, gid) < 0)
         msg_fatal("chown %s: %m", path);
-    if (chmod(path, (mode_t) conf->socket_mode) < 0)
+    if (chmod(path, (mode_t) o->mode) < 0)
         msg_fatal("chmod %s: %m", path);
 }
 
@@ -238,7 +238,7 @@ void daemon_socket_remove(void)
     made.path[0] = '\0';
 }
 
-static int listen_unix(const char *path, const struct pogate_conf *conf, int backlog)
+static int listen_unix(const char *path, const struct daemon_sockopt *o, int backlog)
 {
     struct sockaddr_un sun = { .sun_family = AF_UNIX };
     int fd;
@@ -250,19 +250,19 @@ static int listen_unix(const char *path, const struct pogate_conf *conf, int bac
     if (bind(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0)
         msg_fatal("bind %s: %m (is the directory there?)", path);
     daemon_socket_made(path);
-    daemon_socket_perms(path, conf, 1);
+    daemon_socket_perms(path, o, 1);
     if (listen(fd, backlog) < 0)
         msg_fatal("listen %s: %m", path);
     return fd;
 }
 
-int daemon_listen(const char *what, const char *spec, const struct pogate_conf *conf,
+int daemon_listen(const char *what, const char *spec, const struct daemon_sockopt *o,
                   int backlog, int *fds)
 {
     const char *upath = daemon_socket_path(what, spec);
 
     if (upath) {
-        fds[0] = listen_unix(upath, conf, backlog);
+        fds[0] = listen_unix(upath, o, backlog);
         return 1;
     }
     return listen_inet(what, spec, backlog, fds);
@@ -322,6 +322,29 @@ void daemon_pid_file(const char *path)
     n = snprintf(text, sizeof(text), "%ld\n", (long) getpid());
     if (write(fd, text, (size_t) n) != n || close(fd) < 0)
         msg_fatal("pid file %s: %m", path);
+}
+
+void daemon_make_rundir(const char *path, const char *user)
+{
+    char dir[4096];
+    char *slash;
+    struct passwd *pw;
+    struct stat st;
+
+    if (path[0] != '/' || str_copy(dir, path, sizeof(dir)) >= sizeof(dir)
+        || (slash = strrchr(dir, '/')) == dir)
+        return;
+    *slash = '\0';
+    if (geteuid() != 0 || lstat(dir, &st) == 0 || errno != ENOENT)
+        return;
+    if (mkdir(dir, 0755) < 0) {
+        if (errno != ENOENT)        /* no parent: the later step says so */
+            msg_fatal("runtime directory %s: %m", dir);
+        return;
+    }
+    if ((pw = getpwnam(user)) != NULL && chown(dir, pw->pw_uid, pw->pw_gid) < 0)
+        msg_fatal("chown %s: %m", dir);
+    msg_info("created runtime directory %s", dir);
 }
 
 void daemon_drop_privileges(const char *user)

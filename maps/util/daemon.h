@@ -4,11 +4,12 @@
  * root-owned directory such as /var/spool/postfix/private: its spec is
  * unix:PATH (also local:PATH or a bare /PATH, as sendmail writes it),
  * inet:PORT@HOST or inet6:PORT@HOST; a stale unix socket is removed (a live
- * one is fatal: another server is running); its group and mode come from
- * pogate.conf (socket_group, socket_mode), so that the MTA, running as its
- * own user, may connect. Then the pid file, the move to the background, and
- * dropping root for `user'. WHAT in messages names the socket ("lmtp",
- * "milter"). Every error here is fatal.
+ * one is fatal: another server is running); its owner, group and mode come
+ * from struct daemon_sockopt (pogate.conf's user, socket_group and
+ * socket_mode), so that the MTA, running as its own user, may connect. Then
+ * the pid file, the move to the background, and dropping root for the user.
+ * WHAT in messages names the socket ("lmtp", "milter"). Every error here is
+ * fatal. The order of these steps is the daemon skeleton's (server.h).
  */
 #ifndef POGATE_DAEMON_H
 #define POGATE_DAEMON_H
@@ -17,7 +18,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "conf.h"
 
 /* The absolute unix path of SPEC, or NULL for inet:/inet6: specs. */
 const char *daemon_socket_path(const char *what, const char *spec);
@@ -26,10 +26,18 @@ const char *daemon_socket_path(const char *what, const char *spec);
  * fatal if it is not a socket or if another WHO ("server", "milter") listens. */
 void daemon_remove_stale(const char *path, const char *who);
 
-/* Group (socket_group) and mode (socket_mode) of the unix socket PATH. With
- * OWN_BY_USER, as root, it is also given to `user' (and its group when
- * socket_group is empty), so that it may remove the socket at exit. */
-void daemon_socket_perms(const char *path, const struct pogate_conf *conf, int own_by_user);
+/* Who may use a unix socket: the user the server runs as, the socket's
+ * group ("" = the user's) and its mode. */
+struct daemon_sockopt {
+    const char *user;
+    const char *group;
+    int mode;
+};
+
+/* Group and mode of the unix socket PATH. With OWN_BY_USER, as root, it is
+ * also given to the user (and its group when O->group is empty), so that it
+ * may remove the socket at exit. */
+void daemon_socket_perms(const char *path, const struct daemon_sockopt *o, int own_by_user);
 
 /* An address of an inet spec. inet:PORT@HOST names every IPv4 and IPv6
  * address of HOST, inet6:PORT@HOST its IPv6 ones; HOST is a name, a numeric
@@ -53,7 +61,7 @@ int daemon_inet_resolve(const char *what, const char *spec, struct daemon_inet_a
  * spec gets one TCP socket (TCP_NODELAY) per address, like Postfix's
  * inet_interfaces (of a name with several, one the host cannot have, such as
  * ::1 with IPv6 off, is left out with a warning). */
-int daemon_listen(const char *what, const char *spec, const struct pogate_conf *conf,
+int daemon_listen(const char *what, const char *spec, const struct daemon_sockopt *o,
                   int backlog, int *fds);
 
 /* A listening TCP socket (TCP_NODELAY, IPv6 only for an IPv6 address) on
@@ -77,6 +85,12 @@ int daemon_background(void);
 
 /* Write our pid to PATH ("" = none). */
 void daemon_pid_file(const char *path);
+
+/* As root, when the directory that holds PATH is missing but its parent is
+ * there (/run/pogate after a boot, outside systemd): make it, mode 0755,
+ * owned by USER, so that the server may remove its files there at exit.
+ * Otherwise a no-op; a later step reports what still fails. */
+void daemon_make_rundir(const char *path, const char *user);
 
 /* As root: fatal unless USER exists and is not root (checked before the
  * socket and the pid file are made). Otherwise a no-op. */

@@ -2,28 +2,55 @@
  *
  * Any input: no crash, no read outside it, no leak (ASan). Whatever the
  * parser made of it, with or without errors, conf_print writes a file that
- * parses again without an error to the same settings: what pogate-map -n
- * shows an operator is what the daemons would run with.
+ * parses again without an error to the same settings, over every
+ * program's table at once.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "lda_conf.h"
+#include "lmtp_conf.h"
 #include "log.h"
+#include "map_conf.h"
+#include "milter_conf.h"
+#include "pogate_conf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* C as conf_print writes it; the caller frees. */
-static char *printed(const struct pogate_conf *c, size_t *len)
+/* Every owner's table, as pogate.conf(5) lists them, over one set of structs. */
+struct every {
+    struct pogate_conf c;
+    struct milter_conf mc;
+    struct lda_conf dc;
+    struct lmtp_conf lc;
+    struct map_conf pc;
+    struct conf_table t[5];
+    struct conf_schema s;
+};
+
+static void every_init(struct every *e)
+{
+    memset(e, 0, sizeof(*e));
+    e->t[0] = (struct conf_table) { pogate_params, pogate_nparams, &e->c };
+    e->t[1] = (struct conf_table) { milter_params, milter_nparams, &e->mc };
+    e->t[2] = (struct conf_table) { lda_params, lda_nparams, &e->dc };
+    e->t[3] = (struct conf_table) { lmtp_params, lmtp_nparams, &e->lc };
+    e->t[4] = (struct conf_table) { map_params, map_nparams, &e->pc };
+    e->s = (struct conf_schema) { e->t, 5, conf_all, conf_nall };
+    conf_defaults(&e->s);
+}
+
+/* The settings as conf_print writes them; the caller frees. */
+static char *printed(const struct conf_schema *s, size_t *len)
 {
     char *text = NULL;
     FILE *out = open_memstream(&text, len);
 
     if (out == NULL)
         abort();
-    conf_print(c, out);
+    conf_print(s, out);
     if (fclose(out) != 0)
         abort();
     return text;
@@ -32,7 +59,7 @@ static char *printed(const struct pogate_conf *c, size_t *len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int opened;
-    struct pogate_conf c, again;
+    static struct every c, again;
     char *first, *second;
     size_t len1, len2;
     FILE *fp;
@@ -44,23 +71,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (size == 0 || (fp = fmemopen((void *) data, size, "r")) == NULL)
         return 0;
-    conf_defaults(&c, "/nonexistent");
-    (void) conf_parse_stream(&c, fp, "fuzz");
+    every_init(&c);
+    (void) conf_parse_stream(&c.s, fp, "fuzz");
     fclose(fp);
-    first = printed(&c, &len1);
+    first = printed(&c.s, &len1);
 
-    conf_defaults(&again, "/nonexistent");
+    every_init(&again);
     if ((fp = fmemopen(first, len1, "r")) == NULL)
         abort();
-    if (conf_parse_stream(&again, fp, "printed") != 0)
+    if (conf_parse_stream(&again.s, fp, "printed") != 0)
         abort();
     fclose(fp);
-    second = printed(&again, &len2);
+    second = printed(&again.s, &len2);
     if (len1 != len2 || memcmp(first, second, len1) != 0)
         abort();
     free(first);
     free(second);
-    conf_free(&c);
-    conf_free(&again);
+    conf_free(&c.s);
+    conf_free(&again.s);
     return 0;
 }

@@ -5,8 +5,10 @@
 # own and in a sticky world-writable one. In a root-owned directory it cannot:
 # the socket stays, the log says so, and the next start removes it as stale.
 # user = root is refused before any socket or pid file is made, and a fatal
-# error after the socket was made (the pid file's directory missing) removes
-# it on the way out.
+# error after the socket was made (the pid file's directory cannot be made:
+# its parent is missing too) removes it on the way out. A runtime directory
+# that is missing, as /run/pogate is after a boot outside systemd, is made,
+# the user's, and the daemon starts with only -c DIR and a socket in DIR.
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/lmtp.sh"
 . "$SRCDIR/tests/lib/milter.sh"
@@ -79,11 +81,21 @@ for name in lmtp milter; do
     check_fail "... no socket made" test -e "$sock"
     check_fail "... no pid file made" test -e "$pidf"
 
-    # A fatal error after the socket: the pid file's directory is missing.
-    sed -i "s|^user = .*|user = pogate|; s|^\([a-z]*_pid_file\) = .*|\1 = $TESTTMP/missing/$name.pid|" "$conf/pogate.conf"
+    # A fatal error after the socket: the pid file's directory cannot be made.
+    sed -i "s|^user = .*|user = pogate|; s|^\([a-z]*_pid_file\) = .*|\1 = $TESTTMP/missing/deeper/$name.pid|" "$conf/pogate.conf"
     out=$(timeout 30 "$(if [ "$name" = lmtp ]; then echo "$LMTP"; else echo "$MILTER"; fi)" -f -c "$conf" -p "unix:$sock" 2>&1)
     rc=$?
-    like "pogate-$name, pid file in a missing directory: fatal" "$rc:$out" "^[1-9][0-9]*:.*pid file $TESTTMP/missing/$name.pid: "
+    like "pogate-$name, pid file in a missing directory: fatal" "$rc:$out" "^[1-9][0-9]*:.*pid file $TESTTMP/missing/deeper/$name.pid: "
     check_fail "... the socket it had made is removed" test -e "$sock"
+
+    # The runtime directory missing (one level): made, the user's, and removed of its files at exit.
+    sed -i "s|^\([a-z]*_pid_file\) = .*|\1 = $TESTTMP/run-$name/$name.pid|" "$conf/pogate.conf"
+    sock=$TESTTMP/run-$name/$name.sock log=$TESTTMP/$name-rundir.log
+    check "pogate-$name starts with its runtime directory missing" start "$name" "$log" "$sock" "$conf"
+    is "... the directory was made, user pogate's, mode 0755" "$(stat -c '%U %a' "$TESTTMP/run-$name" 2>&1)" "pogate 755"
+    like "... and logged" "$(cat "$log")" "created runtime directory $TESTTMP/run-$name"
+    check "... the pid file is there" test -s "$TESTTMP/run-$name/$name.pid"
+    stop
+    is "... SIGTERM: exit 0, socket and pid file removed" "$RC:$(ls -A "$TESTTMP/run-$name")" "0:"
 done
 done_testing

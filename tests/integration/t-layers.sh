@@ -26,12 +26,16 @@ allowed() {
     esac
 }
 
-# The layer folder that holds header H, searched in every layer.
+# The layer folder that holds header H, searched in every layer; a file the
+# including layer's Makefile.am generates (BUILT_SOURCES) is its own.
 holder() {
     local l
     for l in $layers; do
         [ -f "$l/$1" ] && { echo "$l"; return; }
     done
+    if grep -q "^BUILT_SOURCES.*[[:space:]]$1\b" "$2/Makefile.am" 2>/dev/null; then
+        echo "$2"; return
+    fi
     echo "?"
 }
 
@@ -44,7 +48,7 @@ for layer in $layers; do
         files=$((files + 1))
         while read -r h; do
             [ "$h" = config.h ] && continue
-            to=$(holder "$h")
+            to=$(holder "$h" "$layer")
             edges["$layer -> $to"]=$(( ${edges["$layer -> $to"]:-0} + 1 ))
             case " $ok_dirs " in
             *" $to "*) ;;

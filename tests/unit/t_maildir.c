@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "conf.h"
 #include "deliver.h"
+#include "lda_conf.h"
 #include "log.h"
 #include "mem.h"
 #include "quota.h"

@@ -1,0 +1,42 @@
+/* pogate_conf.h - pogate.conf: the parameters every program shares, and the
+ * list of every program's parameters.
+ *
+ * The shared ones (store, user, sockets' group and mode, logging) are here;
+ * each program keeps its own beside its code (milter/milter_conf.h,
+ * lda/lda_conf.h, lda/lmtp_conf.h, maps/map_conf.h) and hands its tables to
+ * pogate_conf_load(). conf_all is every parameter of every program, built
+ * from those tables (see Makefile.am): a program stores only what it uses,
+ * but refuses a name no program has and a bad value of any of them, so one
+ * pogate.conf is checked the same by every program that reads it.
+ */
+#ifndef POGATE_POGATE_CONF_H
+#define POGATE_POGATE_CONF_H
+
+#include "conf.h"
+
+struct pogate_conf {
+    char *confdir;              /* -c DIR; not a parameter */
+    char *store;                /* store root */
+    char *user;                 /* unprivileged user the daemons run as */
+    int socket_mode;            /* permissions of unix sockets */
+    char *socket_group;         /* group of unix sockets ("" = the user's) */
+    int log_level;              /* enum msg_level */
+    char *log_file;             /* "" = syslog */
+};
+
+extern const struct conf_param pogate_params[];
+extern const size_t pogate_nparams;
+
+/* Every parameter of every program, with its type and default. */
+extern const struct conf_param conf_all[];
+extern const size_t conf_nall;
+
+/* Read CONFDIR/pogate.conf into C and the program's own tables OWN[0..N-1]
+ * (fresh structs: what they held is not freed), over the defaults; sets the log
+ * level. Logs each error; returns their count. */
+int pogate_conf_load(struct pogate_conf *c, const char *confdir, const struct conf_table *own, int n);
+
+/* Free what pogate_conf_load filled in, in C and OWN. */
+void pogate_conf_free(struct pogate_conf *c, const struct conf_table *own, int n);
+
+#endif

@@ -1,0 +1,61 @@
+/* server.h - the life of a pogate daemon, from its configuration to its exit.
+ *
+ * pogate-milter and pogate-lmtp live the same life, in this order, through
+ * server_main(), as Postfix's daemons do through single_server_main():
+ *
+ *   1. log_file opened; as root, the user checked (it exists, it is not
+ *      root), and the directory of the pid file and of a unix socket made
+ *      when it is missing (daemon_make_rundir), so that a start outside
+ *      systemd, after a boot cleared /run, needs nothing prepared;
+ *   2. ops->listen, still as root: the program makes its socket, which may
+ *      live in a root-owned directory such as Postfix's private/;
+ *   3. the move to the background unless foreground: every error up to here
+ *      still reaches the terminal, and the parent exits 0 only at step 6;
+ *   4. the pid file, with the final process's pid; root dropped for `user';
+ *   5. signals blocked in every thread and taken by one of their own:
+ *      SIGUSR1 makes the next snapshot re-read the maps, then ops->reload
+ *      (on that thread: a program that re-reads pogate.conf there reopens
+ *      its log_file too); SIGTERM and SIGINT call ops->stop, or, when the
+ *      program has none (libmilter takes them), stay blocked for it;
+ *   6. readiness: "ready: listening on SPEC" logged, the waiting parent
+ *      released; the one place where a service manager is to be told;
+ *   7. ops->run serves until it is stopped, and gives the exit status;
+ *   8. the pid file and the unix socket the program made are removed.
+ * Every failure before step 7 is fatal and logged.
+ */
+#ifndef POGATE_SERVER_H
+#define POGATE_SERVER_H
+
+#include "daemon.h"
+#include "podir.h"
+#include "pogate_conf.h"
+
+struct server;
+
+struct server_ops {
+    void (*listen)(struct server *s);   /* step 2, as root */
+    int (*run)(struct server *s);       /* step 7: the exit status */
+    void (*reload)(struct server *s);   /* SIGUSR1, on the signal thread; may be NULL */
+    void (*stop)(struct server *s);     /* SIGTERM, SIGINT, on the signal thread; NULL: libmilter's */
+};
+
+struct server {
+    /* Set by the program. */
+    const char *name;                   /* "pogate-milter": the syslog ident */
+    const char *what;                   /* "milter": names the socket in messages */
+    const struct pogate_conf *conf;     /* user, socket_group, socket_mode, log_file:
+                                         * must live until server_main returns */
+    const char *spec;                   /* the socket */
+    const char *pid_file;               /* "" = none */
+    int foreground;                     /* -f: no background, stderr stays */
+    void *arg;                          /* the program's own */
+    /* Set by server_main. */
+    struct podir_cache *maps;           /* the current postoffice snapshot (step 1 on) */
+    struct daemon_sockopt sockopt;      /* from conf, for ops->listen */
+    int ready_fd;                       /* private: the waiting parent (step 3) */
+};
+
+/* Steps 1 to 8 above; returns ops->run's status. */
+int server_main(struct server *s, const struct server_ops *ops);
+
+#endif
