@@ -1,7 +1,9 @@
 # shellcheck shell=bash
-# postfix.sh - a private Postfix instance on loopback, for tests and the demo.
-# Sourced with bash, after tap.sh when there is one; sources common.sh; needs
-# root and swaks.
+# postfix.sh - a private Postfix instance on loopback, for tests and the demo:
+# the Postfix implementation of the driver API of mta.sh (mta_use postfix),
+# and Postfix's own configuration functions. Sourced with bash, after tap.sh
+# when there is one; sources mta.sh (and through it common.sh); needs root
+# and swaks.
 #
 # The instance lives under one directory and shares nothing with the system
 # Postfix (/etc/postfix is only read: postfix-files and dynamicmaps.cf):
@@ -28,10 +30,15 @@
 #   pf_pids                  PIDs of the master and all its descendants, one a line
 #   pf_flush                 retry the deferred queue now (postqueue -f)
 #   pf_queue_size            messages in maildrop/incoming/active/deferred
-#   pf_wait_queue_empty SECS wait until pf_queue_size is 0; 1 on timeout
+#   pf_wait_queue_empty SECS wait until pf_queue_size is 0; on timeout print
+#                            the queue (as TAP comments) and return 1
 #   pf_send FROM TO [SWAKS-ARGS...]  one message over SMTP with swaks to
 #                            ${PF_HOST:-127.0.0.1}:$PF_PORT (PF_HOST=::1 for IPv6);
 #                            swaks's transcript on stdout, its exit status
+# Behind mta.sh's names: mta_init pf_init, mta_start pf_start, mta_stop pf_stop,
+# mta_pids pf_pids, mta_send pf_send, mta_queue_size pf_queue_size,
+# mta_wait_queue_empty pf_wait_queue_empty, mta_flush pf_flush, mta_mailq
+# postqueue -p; MTA_PID is PF_MASTER_PID.
 #
 # Several instances in one script: call pf_init for each with PF_PORT emptied,
 # and set PF_DIR and PF_PORT back before calling the other functions.
@@ -66,8 +73,8 @@
 #   owner (as default_privs=nobody when the owner is root).
 
 PF_SWAKS=${PF_SWAKS:-swaks}
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=mta.sh
+. "$(dirname "${BASH_SOURCE[0]}")/mta.sh"
 
 pf_init() {
     mkdir -p "$1" || return 1
@@ -215,12 +222,21 @@ pf_queue_size() {
         "$PF_DIR/queue/deferred" -type f 2>/dev/null | wc -l
 }
 
-_pf_queue_empty() { [ "$(pf_queue_size)" -eq 0 ]; }
-
-pf_wait_queue_empty() {
-    wait_for "${1:-30}" _pf_queue_empty
-}
+pf_wait_queue_empty() { _mta_wait_empty postfix "$@"; }
 
 pf_send() {
     "$PF_SWAKS" --server "${PF_HOST:-127.0.0.1}" --port "$PF_PORT" --from "$1" --to "$2" "${@:3}"
+}
+
+# The driver of mta.sh.
+# shellcheck disable=SC2034 # read by mta_use
+_MTA_VARS_postfix="PF_DIR PF_PORT PF_IPV6 PF_HOST PF_MASTER_PID"
+_mta_postfix() {
+    local op=$1
+    shift
+    case $op in
+    daemon_pid) _pf_pidfile_pid ;;
+    mailq) postqueue -c "$PF_DIR/etc" -p ;;
+    *) "pf_$op" "$@" ;;
+    esac
 }

@@ -1,9 +1,11 @@
 # shellcheck shell=bash
 # sendmail.sh - a private sendmail on loopback, for tests and the demo. It runs
 # the binaries that tests/deps.sh unpacks into tests/.sendmail (Debian's
-# sendmail-bin, never installed, never the system MTA). Sourced with bash,
-# after tap.sh when there is one; sources common.sh; needs root, unshare and
-# swaks.
+# sendmail-bin, never installed, never the system MTA): the sendmail
+# implementation of the driver API of mta.sh (mta_use sendmail), and
+# sendmail's own configuration functions. Sourced with bash, after tap.sh when
+# there is one; sources mta.sh (and through it common.sh); needs root, unshare
+# and swaks.
 #
 # Everything lives under one directory:
 #   DIR/sendmail.mc, DIR/sendmail.cf   the config (built from Debian's sendmail-cf)
@@ -42,6 +44,10 @@
 #                      the queue (as TAP comments) and return 1
 #   sm_send FROM TO [SWAKS-ARGS...]  one message over SMTP with swaks to
 #                      ${SM_HOST:-127.0.0.1}:$SM_PORT (SM_HOST=::1 for IPv6)
+# Behind mta.sh's names: mta_init sm_init, mta_start sm_start, mta_stop sm_stop,
+# mta_pids sm_pids, mta_send sm_send, mta_queue_size sm_queue_size,
+# mta_wait_queue_empty sm_wait_queue_empty, mta_flush sm_run -q, mta_mailq
+# sm_run -bp; MTA_PID is SM_PID.
 #
 # What bites (sendmail 8.17.1 from Debian 12, as root in a container):
 # - Name lookups. Sendmail looks up its own name at every start (daemon, -bv,
@@ -105,8 +111,8 @@
 #   for tests, which do not authenticate.
 
 SM_ROOT=${SM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.sendmail}
-# shellcheck source=common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=mta.sh
+. "$(dirname "${BASH_SOURCE[0]}")/mta.sh"
 SM_BIN=$SM_ROOT/usr/libexec/sendmail
 SM_CF_DIR=$SM_ROOT/usr/share/sendmail/cf
 # The multiarch library directory that holds the unpacked liblockfile.
@@ -311,15 +317,22 @@ sm_queue_size() {
     find "$SM_DIR/queue" -maxdepth 1 -type f -name 'qf*' 2>/dev/null | wc -l
 }
 
-_sm_queue_empty() { [ "$(sm_queue_size)" -eq 0 ]; }
-
-sm_wait_queue_empty() {
-    wait_for "${1:-30}" _sm_queue_empty && return 0
-    echo "# sm_wait_queue_empty: still queued after ${1:-30} s:" >&2
-    sm_run -bp 2>&1 | sed 's/^/# /' >&2
-    return 1
-}
+sm_wait_queue_empty() { _mta_wait_empty sendmail "$@"; }
 
 sm_send() {
     "$SM_SWAKS" --server "${SM_HOST:-127.0.0.1}" --port "$SM_PORT" --from "$1" --to "$2" "${@:3}"
+}
+
+# The driver of mta.sh.
+# shellcheck disable=SC2034 # read by mta_use
+_MTA_VARS_sendmail="SM_DIR SM_PORT SM_IPV6 SM_HOST SM_PID"
+_mta_sendmail() {
+    local op=$1
+    shift
+    case $op in
+    daemon_pid) _sm_pidfile_pid ;;
+    flush) sm_run -q ;;
+    mailq) sm_run -bp ;;
+    *) "sm_$op" "$@" ;;
+    esac
 }
