@@ -9,6 +9,9 @@
 #   wait_for SECS CMD ARGS...  run CMD every 0.1 s until it succeeds (its stderr
 #                              dropped); 1 when SECS (whole seconds) pass first
 #   free_port                  a TCP port from 20000 up that nobody listens on now
+#   at_exit CMD                run CMD at exit, before what the EXIT trap ran
+#                              until then (tap.sh's removal of its TESTTMP);
+#                              HUP, INT and TERM exit through it
 #   proc_tree PID              PID and its descendants alive now, one a line
 #                              (nothing for an empty PID)
 #   pids_alive PID...          0 while one of them runs; none_alive: none does
@@ -41,6 +44,14 @@ free_port() {
     local p=$((20000 + ($$ * 7 + 10#$(date +%N)) % 20000))
     while ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; do p=$((p + 1)); done
     echo "$p"
+}
+
+at_exit() {
+    local cmd=$1
+    eval "set -- $(trap -p EXIT)"
+    trap -- "$cmd
+${3:-}" EXIT
+    trap 'exit 1' HUP INT TERM
 }
 
 proc_tree() {
