@@ -17,10 +17,14 @@
 # rewritten); a PO added by pogate-map while everything runs; milter down ->
 # tempfail, back up -> a sending MTA (a second private Postfix on 127.0.0.2)
 # retries and the mail is delivered; pogate-lda exit 75 -> the mail stays
-# queued until the PO is resumed and the queue flushed.
+# queued until the PO is resumed and the queue flushed. Postfix is configured
+# with pf_* and driven with mta.sh's API, as t-e2e-sendmail.sh drives sendmail;
+# the demo postoffices and the sink are e2e.sh's, shared with it.
 . "$SRCDIR/tests/lib/tap.sh"
-. "$SRCDIR/tests/lib/postfix.sh"
+. "$SRCDIR/tests/lib/mta.sh"
 . "$SRCDIR/tests/lib/milter.sh"
+. "$SRCDIR/tests/lib/e2e.sh"
+mta_use postfix
 LDA=${LDA:-$BUILDDIR/lda/pogate-lda}
 
 for p in "$MILTER" "$LDA" "$POGATE_MAP"; do
@@ -53,52 +57,35 @@ take_port inet_port
 
 conf=$TESTTMP/conf store=$TESTTMP/store run=$TESTTMP/run sink=$TESTTMP/sink
 sock=$run/milter.sock mlog=$TESTTMP/milter.log plog=$TESTTMP/pogate.log
-SINK_PID='' relay_pid='' inet_pid='' inet_stopped='' DC_PID=''
+relay_pid='' inet_pid='' inet_stopped='' DC_PID=''
 # Two private Postfix instances: the relay host (pogate's) and, for the
 # retry case, an MTA of the Internet. use_relay / use_inet point the
-# pf_* functions at one of them.
+# pf_* and mta_* functions at one of them.
 use_relay() { PF_DIR=$TESTTMP/postfix PF_PORT=$smtp_port PF_LOG=$TESTTMP/postfix/maillog PF_MASTER_PID=$relay_pid; }
 use_inet() { PF_DIR=$TESTTMP/inet PF_PORT=$inet_port PF_LOG=$TESTTMP/inet/maillog PF_MASTER_PID=$inet_pid; }
 cleanup() {
-    if [ -d "$TESTTMP/inet" ] && [ -z "$inet_stopped" ]; then use_inet; pf_stop; fi
-    if [ -d "$TESTTMP/postfix" ]; then use_relay; pf_stop; fi
+    if [ -d "$TESTTMP/inet" ] && [ -z "$inet_stopped" ]; then use_inet; mta_stop; fi
+    if [ -d "$TESTTMP/postfix" ]; then use_relay; mta_stop; fi
     milter_stop
-    if [ -n "$SINK_PID" ]; then kill "$SINK_PID" 2>/dev/null; wait "$SINK_PID" 2>/dev/null; fi
+    e2e_sink_stop
     if [ -n "$DC_PID" ]; then kill "$DC_PID" 2>/dev/null; wait "$DC_PID" 2>/dev/null; fi
 }
-trap cleanup EXIT
+at_exit cleanup
 
 # --- pogate: the demo postoffices, a config for milter and LDA ---------------
-mkdir -p "$conf" "$store" "$run" "$sink"
-cp "$SRCDIR"/contrib/demo/conf/* "$conf"/
-cat >"$conf/pogate.conf" <<CONF
-store = $store
-user = pogate
-milter_socket = unix:$sock
-milter_pid_file = $run/milter.pid
-socket_group = postfix
-spf = off
-log_file = $plog
+e2e_conf "$conf" "$store" "$run" "$plog" "socket_group = postfix
 # contrib/postfix/master.cf marks its submission service so.
-outbound_services = ORIGINATING
-CONF
-chmod 755 "$conf"
-: >"$plog"
-chown pogate "$store" "$run" "$plog"
-chown postfix "$sink"
+outbound_services = ORIGINATING"
 remap() { "$POGATE_MAP" -c "$conf" >"$TESTTMP/pogate-map.log" 2>&1 || { cat "$TESTTMP/pogate-map.log"; return 1; }; }
 check "pogate-map compiles the demo postoffices" remap
 check "pogate-milter starts on a unix socket" milter_start "$conf" "$sock" "$mlog"
 milter_pid=$MILTER_PID
 
-smtp-sink -u postfix -d "$sink/%M%S." "127.0.0.1:$sink_port" 100 &
-SINK_PID=$!
-sink_up() { ss -Hltn "src 127.0.0.1:$sink_port" | grep -q .; }
-check "smtp-sink listens" wait_for 10 sink_up
+check "smtp-sink listens" e2e_sink_start "$sink" "$sink_port"
 
 # --- Postfix: the shipped snippets, appended ---------------------------------
 PF_PORT=$smtp_port
-pf_init "$TESTTMP/postfix" || { not_ok "pf_init"; done_testing; }
+mta_init "$TESTTMP/postfix" || { not_ok "mta_init"; done_testing; }
 contrib() {
     sed -e "s|/etc/pogate|$conf|g" -e "s|unix:/run/pogate/milter.sock|unix:$sock|g" \
         -e "s|/usr/sbin/pogate-lda|$LDA|g" -e "s|^submission\([ $(printf '\t')]\)|127.0.0.1:$sub_port\1|" \
@@ -157,12 +144,12 @@ DC
         diag "dovecot did not start: $(cat "$dc/dovecot.out" "$dc/dovecot.log" 2>/dev/null)"
     fi
 fi
-check "Postfix starts with contrib/postfix" pf_start
+check "Postfix starts with contrib/postfix" mta_start
 relay_pid=$PF_MASTER_PID
 
 # net FROM TO [SWAKS-ARGS]: from the Internet (127.0.0.2); po: from a postoffice client.
-net() { pf_send "$1" "$2" --local-interface 127.0.0.2 "${@:3}" 2>&1; }
-po() { pf_send "$1" "$2" "${@:3}" 2>&1; }
+net() { mta_send "$1" "$2" --local-interface 127.0.0.2 "${@:3}" 2>&1; }
+po() { mta_send "$1" "$2" "${@:3}" 2>&1; }
 qid() { printf '%s\n' "$1" | sed -n 's/.*250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\).*/\1/p'; }
 # one DIR TOKEN: the single file under DIR holding TOKEN (waits for it).
 one() {
@@ -283,7 +270,7 @@ like "no open relay: Internet to a non-PO domain refused by main.cf" "$out" \
 # The submission service of contrib/postfix/master.cf, used from a client
 # that is not trusted by address (127.0.0.2): TLS first, then SASL; an
 # authenticated postoffice user's mail leaves under the public address.
-out=$(PF_PORT=$sub_port net jsmith@sales.po friend@internet.example --quit-after RCPT)
+out=$(MTA_PORT=$sub_port net jsmith@sales.po friend@internet.example --quit-after RCPT)
 like "submission: no mail without TLS" "$out" '<\*\* 530 5\.7\.0 Must issue a STARTTLS command first'
 cat >"$TESTTMP/submit.py" <<'PY'
 import smtplib, ssl, sys
@@ -374,7 +361,7 @@ like "new PO: queued" "$out" '<-  250 2\.0\.0 Ok: queued as'
 if f=$(one "$store/newpo/mailboxes/bob/new" e2e-newpo); then
     is "new PO: delivered to newpo/bob" "$(sed -n 2p "$f")" "Delivered-To: bob@new.example.com"
 else not_ok "new PO: in newpo/mailboxes/bob/new"; fi
-is "no Postfix restart" "$(_pf_pidfile_pid)" "$relay_pid"
+is "no Postfix restart" "$(mta_daemon_pid)" "$relay_pid"
 check_fail "no postfix reload" grep -q 'reload' "$PF_LOG"
 check "no milter restart" kill -0 "$milter_pid"
 diag "$(grep -c 'has changed -- restarting' "$PF_LOG") Postfix daemons re-opened a changed map"
@@ -385,21 +372,21 @@ diag "$(grep -c 'has changed -- restarting' "$PF_LOG") Postfix daemons re-opened
 # its queue manager race the delivery agent that still holds the deferred
 # file, and it then waits a whole minute).
 PF_PORT=$inet_port
-pf_init "$TESTTMP/inet" >/dev/null
+mta_init "$TESTTMP/inet" >/dev/null
 pf_conf "relayhost = [127.0.0.1]:$smtp_port" "smtp_bind_address = 127.0.0.2" \
     "default_transport = smtp" "relay_transport = smtp" "myhostname = mx.internet.example" \
     "queue_run_delay = 1s" "minimal_backoff_time = 2s" "maximal_backoff_time = 2s"
-check "the Internet's MTA starts" pf_start
+check "the Internet's MTA starts" mta_start
 inet_pid=$PF_MASTER_PID
 use_relay
 milter_stop
 use_inet
-out=$(pf_send someone@internet.example admin@sales.example.com --header "Subject: e2e-down" --body "body e2e-down" 2>&1)
+out=$(mta_send someone@internet.example admin@sales.example.com --header "Subject: e2e-down" --body "body e2e-down" 2>&1)
 like "milter down: the Internet's MTA queued the message" "$out" '<-  250 2\.0\.0 Ok: queued as'
 wait_for 30 grep -q 'status=deferred' "$PF_LOG"
 like "milter down: the relay host answers 4xx, the sender defers" "$(grep 'status=deferred' "$PF_LOG" | head -1)" \
     'to=<admin@sales\.example\.com>, relay=127\.0\.0\.1\[127\.0\.0\.1\]:[0-9]+, .*dsn=4\.[0-9.]+, status=deferred \(host 127\.0\.0\.1\[127\.0\.0\.1\] said: 4[0-9][0-9] '
-is "milter down: nothing queued on the relay host" "$(use_relay; pf_queue_size)" 0
+is "milter down: nothing queued on the relay host" "$(use_relay; mta_queue_size)" 0
 check_fail "milter down: nothing delivered" grep -rqF e2e-down "$store"
 use_relay
 check "milter restarts" milter_start "$conf" "$sock" "$mlog"
@@ -410,7 +397,7 @@ use_inet
 wait_for 10 grep -q 'to=<admin@sales.example.com>.*status=sent' "$PF_LOG"
 like "milter up: the Internet's MTA got 250 on its retry" "$(grep 'status=sent' "$PF_LOG")" \
     'to=<admin@sales\.example\.com>, relay=127\.0\.0\.1\[127\.0\.0\.1\]:[0-9]+, .*status=sent \(250 2\.0\.0 Ok: queued as '
-pf_stop
+mta_stop
 inet_stopped=1
 use_relay
 
@@ -436,18 +423,18 @@ q=$(printf '%s\n' "$out" | sed -n 's/^250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\)
 wait_for 30 grep -q "$q: to=<gate@legacy.example.net>.*status=deferred" "$PF_LOG"
 like "pogate-lda exit 75: deferred with 4.2.1" "$(grep "$q: to=" "$PF_LOG")" \
     "$q: to=<gate@legacy\.example\.net>, relay=pogate, .*dsn=4\.2\.1, status=deferred \(postoffice legacy paused"
-in_queue() { postqueue -c "$PF_DIR/etc" -p | tr -d '\n' | grep -q "^.*$q .*(postoffice legacy paused *)"; }
+in_queue() { mta_mailq | tr -d '\n' | grep -q "^.*$q .*(postoffice legacy paused *)"; }
 check "deferred: still in Postfix's queue" wait_for 10 in_queue
 check_fail "deferred: nothing in the mailbag" grep -rqF e2e-paused "$store/legacy/mailbag"
 paused_rcpt() { net someone@internet.example gate@legacy.example.net --quit-after RCPT | grep -q '<\*\* 451 4\.2\.1 '; }
 check "paused PO: a new session gets 451 4.2.1 at RCPT" wait_for 10 paused_rcpt
 sed -i 's/ state=paused$//' "$conf/postoffices"
 check "pogate-map resumes the PO" remap
-pf_flush
+mta_flush
 if f=$(one "$store/legacy/mailbag/new" e2e-paused); then
     like "resumed + postqueue -f: delivered into the mailbag" "$(head_of "$f")" "X-Pogate-Queue-Id: $q"
 else not_ok "resumed + postqueue -f: in legacy/mailbag/new"; fi
-check "queue empty at the end" pf_wait_queue_empty 30
+check "queue empty at the end" mta_wait_queue_empty 30
 
 # Nothing refused reached the Internet: the sink has the one outbound message.
 is "the sink got only the outbound messages" "$(grep -rlE 'e2e-(relay|down|mbx)' "$sink" | wc -l) $(ls "$sink" | wc -l)" \

@@ -19,9 +19,14 @@
 # of pogate.m4; with E2E_SM_DELAY_CHECKS=1 (t-e2e-sendmail-delay.sh) behind a
 # sendmail with FEATURE(delay_checks) and an access map that rejects a
 # sender, which must still be rejected for postoffice recipients.
+# sendmail is configured with sm_* and driven with mta.sh's API, as
+# t-e2e-postfix.sh drives Postfix; the demo postoffices and the sink are
+# e2e.sh's, shared with it.
 . "${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
-. "$SRCDIR/tests/lib/sendmail.sh"
+. "$SRCDIR/tests/lib/mta.sh"
 . "$SRCDIR/tests/lib/milter.sh"
+. "$SRCDIR/tests/lib/e2e.sh"
+mta_use sendmail
 
 mailer=${E2E_SM_MAILER:-lda}
 case $mailer in
@@ -49,35 +54,17 @@ done
 conf=$TESTTMP/conf store=$TESTTMP/store run=$TESTTMP/run sink=$TESTTMP/sink
 log=$TESTTMP/pogate.log mlog=$TESTTMP/milter.log
 sock=$run/milter.sock
-sink_pid=
 # shellcheck disable=SC2317 # stop_all runs from the EXIT trap
 stop_all() {
-    sm_stop
+    mta_stop
     milter_stop
-    if [ -n "$sink_pid" ]; then kill "$sink_pid" 2>/dev/null; wait "$sink_pid" 2>/dev/null; fi
-    sink_pid=
+    e2e_sink_stop
 }
-eval "set -- $(trap -p EXIT)"; tap_exit=${3:-}
-trap 'stop_all; eval "$tap_exit"' EXIT
-trap 'exit 1' HUP INT TERM
+at_exit stop_all
 
 # The demo postoffices: SALES (Maildir, alias domain, internal domain
 # sales.po, TEMP with outbound=no), LEGACY (mailbag); 127.0.0.1 TRUST.
-mkdir -p "$conf" "$store" "$run" "$sink"
-cp "$SRCDIR"/contrib/demo/conf/* "$conf"/
-cat >"$conf/pogate.conf" <<CONF
-store = $store
-user = pogate
-milter_socket = unix:$sock
-milter_pid_file = $run/milter.pid
-spf = off
-outbound_services = MSA
-log_file = $log
-CONF
-chmod 755 "$conf"
-: >"$log"
-chown pogate "$store" "$run" "$log"
-chown postfix "$sink"
+e2e_conf "$conf" "$store" "$run" "$log" "outbound_services = MSA"
 check "pogate-map compiles the demo maps" "$POGATE_MAP" -c "$conf"
 is "pogate-map writes the sendmail mailertable (text)" "$(sort "$conf/sendmail/mailertable")" \
     "$(printf '%s\tpogate:%s\n' legacy.example.net legacy.example.net legacy.po legacy.po \
@@ -87,17 +74,14 @@ is "pogate-map writes the sendmail relay domains (public and alias only)" \
 
 check "pogate-milter starts on a unix socket" milter_start "$conf" "$sock" "$mlog"
 
-(cd "$sink" && exec /usr/sbin/smtp-sink -u postfix -d "%Y%m%d%H%M%S." "127.0.0.1:$sink_port" 100) \
-    >"$TESTTMP/sink.log" 2>&1 &
-sink_pid=$!
-check "the Internet sink listens" wait_for 10 bash -c "ss -Hltn 'src 127.0.0.1:$sink_port' | grep -q ."
+check "the Internet sink listens" e2e_sink_start "$sink" "$sink_port"
 
 # sendmail from the contrib files, with this test's paths in place of the
 # installed ones; nothing else of pogate's set-up is added.
 paths() {
     sed -e "s|/etc/pogate|$conf|g" -e "s|/run/pogate|$run|g" -e "s|/usr/sbin/$prog|$LDA|g"
 }
-sm_init "$TESTTMP/sendmail" || { not_ok "sm_init writes the instance"; done_testing; }
+mta_init "$TESTTMP/sendmail" || { not_ok "mta_init writes the instance"; done_testing; }
 if [ "$delay" != 0 ]; then
     # A site's own checks, before pogate.mc as contrib/sendmail/README says.
     printf 'From:spammer@internet.example\tREJECT\n' | sm_makemap hash "$SM_DIR/access"
@@ -117,19 +101,15 @@ sm_mc "define(\`ESMTP_MAILER_ARGS', \`TCP \$h $sink_port')dnl" 'LOCAL_RULE_0' \
     'R$* < @ internet.example > $*	$#esmtp $@ [127.0.0.1] $: $1 < @ internet.example > $2' \
     'divert(0)dnl'
 check "sendmail.cf builds from contrib/sendmail" sm_build
-check "sendmail starts" sm_start
+check "sendmail starts" mta_start
 check "... with its MSA daemon" wait_for 10 bash -c "ss -Hltn 'src 127.0.0.1:$msa_port' | grep -q ."
-sm_pid0=$SM_PID milter_pid0=$MILTER_PID
+sm_pid0=$MTA_PID milter_pid0=$MILTER_PID
 
 token=e2e-sm-$$-$RANDOM
 # from_net FROM TO [swaks args]: from the Internet (127.0.0.2).
-from_net() {
-    local from=$1 to=$2
-    shift 2
-    sm_send "$from" "$to" --local-interface 127.0.0.2 "$@" 2>&1
-}
+from_net() { mta_send "$1" "$2" --local-interface 127.0.0.2 "${@:3}" 2>&1; }
 # from_po FROM TO [swaks args]: from a postoffice user (127.0.0.1, TRUST).
-from_po() { sm_send "$@" 2>&1; }
+from_po() { mta_send "$@" 2>&1; }
 files() { find "$store/$1" -type f 2>/dev/null | sort; }
 # shellcheck disable=SC2317 # run by wait_for
 one_file() { [ "$(files "$1" | wc -l)" -eq "${2:-1}" ]; }
@@ -232,7 +212,7 @@ like "internal: the sender is Anna's public address" "$(hdr "$f")" '^Return-Path
 r=$(from_net jsmith@sales.po john.smith@sales.example.com --quit-after RCPT)
 like "an Internet client using a PO sender on the MTA port: 550 5.7.1 at MAIL" "$r" \
     '<\*\* 550 5\.7\.1 .*postoffice senders must authenticate or use a trusted relay'
-r=$(SM_PORT=$msa_port from_net jsmith@sales.po anna@legacy.example.net \
+r=$(MTA_PORT=$msa_port from_net jsmith@sales.po anna@legacy.example.net \
     --header "From: jsmith@sales.po" --header "Subject: $token msa" --body "body $token msa")
 like "the same on the MSA port ({daemon_name} MSA): accepted" "$r" '<-  250 2\.0\.0 '
 check "MSA: delivered to LEGACY's mailbag" wait_for 20 bash -c "grep -qls 'body $token msa' '$store'/legacy/mailbag/new/*"
@@ -252,7 +232,7 @@ check "... and to its mailertable" grep -qxF "$(printf 'new.example\tpogate:new.
 r=$(from_net someone@internet.example ops@new.example --header "Subject: $token new" --body "body $token new")
 like "the new postoffice takes mail at once" "$r" '<-  250 2\.0\.0 '
 check "the new postoffice: delivered to NEWPO/OPS" wait_for 20 one_file newpo/mailboxes/ops/new
-is "sendmail was not restarted" "$(_sm_pidfile_pid)" "$sm_pid0"
+is "sendmail was not restarted" "$(mta_daemon_pid)" "$sm_pid0"
 is "pogate-milter was not restarted" "$MILTER_PID" "$milter_pid0"
 check "both still run" kill -0 "$sm_pid0" "$milter_pid0"
 
@@ -265,27 +245,27 @@ like "store trouble: the message is accepted" "$r" '<-  250 2\.0\.0 '
 qid=$(printf '%s\n' "$r" | sed -n 's/.*250 2\.0\.0 \([0-9A-Za-z]*\) Message accepted.*/\1/p')
 check "store trouble: $prog's 4.x.x keeps it in sendmail's queue" \
     wait_for 20 grep -qs "$qid: to=<admin@sales.example.com>.*status=deferred\|$qid: to=<admin@sales.example.com>.*4\.[0-9]\.[0-9]" "$log"
-is "store trouble: one message queued" "$(sm_queue_size)" 1
-like "mailq lists it" "$(sm_run -bp 2>&1)" "^$qid .*<someone@internet\\.example>"
+is "store trouble: one message queued" "$(mta_queue_size)" 1
+like "mailq lists it" "$(mta_mailq 2>&1)" "^$qid .*<someone@internet\\.example>"
 like "the queue file says why" "$(cat "$SM_DIR"/queue/qf"$qid" 2>/dev/null)" "$deferred"
 check_fail "not delivered meanwhile" one_file sales/mailboxes/admin/new
 chmod "$mode" "$store/sales"
-check "a queue run (sendmail -q) delivers it" sm_run -q
+check "a queue run (sendmail -q) delivers it" mta_flush
 check "retried: delivered to SALES/ADMIN" wait_for 20 one_file sales/mailboxes/admin/new
-check "the queue is empty" sm_wait_queue_empty 20
+check "the queue is empty" mta_wait_queue_empty 20
 
 # --- the milter down: nothing is accepted without its policy
 milter_stop
 r=$(from_net someone@internet.example john.smith@sales.example.com --header "Subject: $token down" --body "body $token down")
 like "milter stopped: MAIL FROM gets 451 4.3.2 (F=T)" "$r" '<\*\* 451 4\.3\.2 '
 check_fail "milter stopped: not accepted" bash -c "printf '%s\n' \"\$1\" | grep -q '<-  250 2\.0\.0 .*accepted'" _ "$r"
-check "milter stopped: nothing queued" sm_wait_queue_empty 5
+check "milter stopped: nothing queued" mta_wait_queue_empty 5
 check "pogate-milter starts again" milter_start "$conf" "$sock" "$mlog.2"
 r=$(from_net someone@internet.example john.smith@sales.example.com --header "Subject: $token back" --body "body $token back")
 like "milter back: accepted" "$r" '<-  250 2\.0\.0 '
 check "milter back: delivered" wait_for 20 bash -c "grep -qls 'body $token back' '$store'/sales/mailboxes/jsmith/new/*"
 
-check "the queue is empty at the end" sm_wait_queue_empty 20
+check "the queue is empty at the end" mta_wait_queue_empty 20
 check "no dead.letter" test ! -e "$SM_DIR/dead.letter"
-check "sendmail stops" sm_stop
+check "sendmail stops" mta_stop
 done_testing

@@ -4,27 +4,28 @@
 # message for three recipients and delivers it with its own agents (virtual(8)
 # into a Maildir, local(8) through an alias into a file, and a relay domain
 # that a hash transport map sends to local(8)), takes a second message over
-# [::1], and after pf_stop none of its processes is left.
+# [::1], and after mta_stop none of its processes is left. Postfix is
+# configured with pf_*, driven with mta.sh's API; t-sendmail-native.sh runs
+# the same checks of that API (mta-checks.sh) on sendmail.
 . "${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
-. "$SRCDIR/tests/lib/postfix.sh"
+. "$SRCDIR/tests/lib/mta.sh"
+. "$SRCDIR/tests/lib/mta-checks.sh"
+mta_use postfix
 
 if [ "$(id -u)" != 0 ] || ! command -v postfix >/dev/null || ! command -v swaks >/dev/null; then
     skip "needs root, Postfix and swaks"; done_testing
 fi
 if ! getent passwd pogate >/dev/null; then skip "no user pogate (tests/deps.sh makes it)"; done_testing; fi
 
-# Stop Postfix on any exit, then run what tap.sh asked for at exit (if anything).
-eval "set -- $(trap -p EXIT)"; tap_exit=${3:-}
-trap 'pf_stop; eval "$tap_exit"' EXIT
-trap 'exit 1' HUP INT TERM
+at_exit mta_stop
 
 token=pogate-pf-$$-$RANDOM
 vmail=$TESTTMP/vmail local=$TESTTMP/local
 mkdir -p "$vmail" "$local"
 chown pogate "$vmail" "$local"
 
-pf_init "$TESTTMP/postfix" || { not_ok "pf_init writes the instance"; done_testing; }
-ok "pf_init writes the instance (port $PF_PORT)"
+mta_init "$TESTTMP/postfix" || { not_ok "mta_init writes the instance"; done_testing; }
+ok "mta_init writes the instance (port $MTA_PORT)"
 pf_conf "virtual_mailbox_domains = vmail.test" \
     "virtual_mailbox_base = $vmail" \
     "virtual_mailbox_maps = inline:{ user@vmail.test=user/ }" \
@@ -46,14 +47,13 @@ chown pogate "$local/aliases"
 check "postalias builds the alias map" pf_postalias "$local/aliases"
 is "postconf reads the private main.cf" "$(pf_postconf -h myhostname)" "relay.test"
 
-check "pf_start" pf_start
-pids=$(pf_pids)
+check "mta_start" mta_start
+pids=$(mta_pids)
 check "master and its daemons are running" test "$(echo "$pids" | wc -w)" -ge 3
 
-out=$(pf_send someone@example.org nobody@example.com --quit-after RCPT 2>&1)
-like "a remote recipient is refused: nothing leaves" "$out" '<\*\* 550 5\.7\.1 '
+mta_check_no_relay "a remote recipient is refused: nothing leaves"
 
-out=$(pf_send someone@example.org user@vmail.test,box@local.test,po@po.test \
+out=$(mta_send someone@example.org user@vmail.test,box@local.test,po@po.test \
     --header "Subject: $token" --body "body $token" 2>&1)
 like "the message is accepted over 127.0.0.1" "$out" '<-  250 2\.0\.0 Ok: queued as'
 
@@ -71,26 +71,10 @@ like "file copy: Subject carries the token" "$box" "^Subject: $token"
 like "file copy: Delivered-To" "$box" '^Delivered-To: box@local\.test'
 is "file copy is owned by the alias file's owner" "$(stat -c %U "$local/box.mbox" 2>/dev/null)" pogate
 
-if [ "$PF_IPV6" = 1 ]; then
-    out=$(PF_HOST=::1 pf_send someone@example.org user@vmail.test \
-        --header "Subject: $token-v6" --body "body $token-v6" 2>&1)
-    like "the message is accepted over [::1]" "$out" '<-  250 2\.0\.0 Ok: queued as'
-    check "the [::1] message is delivered" wait_for 30 grep -rqs "body $token-v6" "$vmail/user/new"
-    like "its Received header names [IPv6:::1]" "$(grep -rh -A1 '^Received: ' "$vmail/user/new")" '\[IPv6:::1\]'
-else
-    skip "no IPv6 loopback (::1) on this host"
-    skip "no IPv6 loopback (::1) on this host"
-    skip "no IPv6 loopback (::1) on this host"
-fi
+mta_check_ipv6 "$token" user@vmail.test "$vmail/user/new" '<-  250 2\.0\.0 Ok: queued as' '\[IPv6:::1\]'
 
-check "the queue drains" pf_wait_queue_empty 30
+check "the queue drains" mta_wait_queue_empty 30
 like "the maillog records the deliveries" "$(cat "$PF_LOG")" 'to=<user@vmail\.test>, relay=virtual, .*status=sent'
 
-pids="$pids $(pf_pids)"
-check "pf_stop" pf_stop
-left=
-for p in $pids; do if kill -0 "$p" 2>/dev/null; then left="$left $p"; fi; done
-is "no process of the instance is left" "$left" ""
-check_fail "nothing listens on the port" bash -c "ss -Hltn 'sport = :$PF_PORT' | grep -q ."
-check "pf_stop a second time is harmless" pf_stop
+mta_check_stop "$pids"
 done_testing

@@ -1,7 +1,9 @@
 # shellcheck shell=bash
-# postfix.sh - a private Postfix instance on loopback, for tests and the demo.
-# Sourced with bash, after tap.sh when there is one (it uses wait_for and
-# free_port, and defines them itself otherwise); needs root and swaks.
+# postfix.sh - a private Postfix instance on loopback, for tests and the demo:
+# the Postfix implementation of the driver API of mta.sh (mta_use postfix),
+# and Postfix's own configuration functions. Sourced with bash, after tap.sh
+# when there is one; sources mta.sh (and through it common.sh); needs root
+# and swaks.
 #
 # The instance lives under one directory and shares nothing with the system
 # Postfix (/etc/postfix is only read: postfix-files and dynamicmaps.cf):
@@ -28,10 +30,15 @@
 #   pf_pids                  PIDs of the master and all its descendants, one a line
 #   pf_flush                 retry the deferred queue now (postqueue -f)
 #   pf_queue_size            messages in maildrop/incoming/active/deferred
-#   pf_wait_queue_empty SECS wait until pf_queue_size is 0; 1 on timeout
+#   pf_wait_queue_empty SECS wait until pf_queue_size is 0; on timeout print
+#                            the queue (as TAP comments) and return 1
 #   pf_send FROM TO [SWAKS-ARGS...]  one message over SMTP with swaks to
 #                            ${PF_HOST:-127.0.0.1}:$PF_PORT (PF_HOST=::1 for IPv6);
 #                            swaks's transcript on stdout, its exit status
+# Behind mta.sh's names: mta_init pf_init, mta_start pf_start, mta_stop pf_stop,
+# mta_pids pf_pids, mta_send pf_send, mta_queue_size pf_queue_size,
+# mta_wait_queue_empty pf_wait_queue_empty, mta_flush pf_flush, mta_mailq
+# postqueue -p; MTA_PID is PF_MASTER_PID.
 #
 # Several instances in one script: call pf_init for each with PF_PORT emptied,
 # and set PF_DIR and PF_PORT back before calling the other functions.
@@ -65,34 +72,9 @@
 #   local(8) then delivers to the files and commands of an alias file as that
 #   owner (as default_privs=nobody when the owner is root).
 
-# wait_for and free_port are tap.sh's; the same for a script without tap.sh.
-if ! declare -F wait_for >/dev/null; then
-    wait_for() {
-        local n=$(($1 * 10))
-        shift
-        while [ "$n" -gt 0 ]; do
-            if "$@" 2>/dev/null; then return 0; fi
-            sleep 0.1
-            n=$((n - 1))
-        done
-        return 1
-    }
-fi
-if ! declare -F free_port >/dev/null; then
-    free_port() {
-        local p=$((20000 + (RANDOM * 7 + $$) % 20000))
-        while ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; do p=$((p + 1)); done
-        echo "$p"
-    }
-fi
-
 PF_SWAKS=${PF_SWAKS:-swaks}
-# shellcheck source=proctree.sh
-. "$(dirname "${BASH_SOURCE[0]}")/proctree.sh"
-
-_pf_have_ipv6() {
-    ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'
-}
+# shellcheck source=mta.sh
+. "$(dirname "${BASH_SOURCE[0]}")/mta.sh"
 
 pf_init() {
     mkdir -p "$1" || return 1
@@ -102,7 +84,7 @@ pf_init() {
     PF_MASTER_PID=
     local protocols=ipv4 networks=127.0.0.0/8
     PF_IPV6=0
-    if _pf_have_ipv6; then PF_IPV6=1 protocols=all networks="127.0.0.0/8 [::1]/128"; fi
+    if have_ipv6_loopback; then PF_IPV6=1 protocols=all networks="127.0.0.0/8 [::1]/128"; fi
     mkdir -p "$PF_DIR/etc"
     chmod 755 "$PF_DIR" "$PF_DIR/etc"
     cat >"$PF_DIR/etc/main.cf" <<CF
@@ -194,32 +176,9 @@ pf_postmap() { postmap -c "$PF_DIR/etc" "$@"; }
 pf_postalias() { postalias -c "$PF_DIR/etc" "$@"; }
 
 # The master's PID from its pid file ("%10d\n"), empty when there is none.
-_pf_pidfile_pid() {
-    local pid
-    pid=$(tr -d ' \n' <"$PF_DIR/queue/pid/master.pid" 2>/dev/null) || return 0
-    case $pid in '' | *[!0-9]*) return 0 ;; esac
-    echo "$pid"
-}
+_pf_pidfile_pid() { pid_file_pid "$PF_DIR/queue/pid/master.pid"; }
 
-pf_pids() {
-    local pid
-    pid=${PF_MASTER_PID:-$(_pf_pidfile_pid)}
-    [ -n "$pid" ] || return 0
-    proc_tree "$pid"
-}
-
-_pf_listening() {
-    ss -Hltn "src 127.0.0.1:$PF_PORT" | grep -q . || return 1
-    [ "$PF_IPV6" = 0 ] || ss -Hltn "src [::1]:$PF_PORT" | grep -q .
-}
-
-_pf_alive() {
-    local p
-    for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done
-    return 1
-}
-
-_pf_none_alive() { ! _pf_alive "$@"; }
+pf_pids() { proc_tree "${PF_MASTER_PID:-$(_pf_pidfile_pid)}"; }
 
 pf_start() {
     PF_MASTER_PID=
@@ -227,7 +186,7 @@ pf_start() {
     # shared files) cost seconds and find nothing in a fresh private queue.
     touch "$PF_DIR/queue/quick-start"
     if ! postfix -c "$PF_DIR/etc" start >>"$PF_DIR/pf.log" 2>&1 ||
-        ! wait_for 30 _pf_pidfile_pid_alive || ! wait_for 30 _pf_listening; then
+        ! wait_for 30 _pf_pidfile_pid_alive || ! wait_for 30 loopback_listens "$PF_PORT" "$PF_IPV6"; then
         echo "# pf_start: the private Postfix did not start" >&2
         tail -n 20 "$PF_DIR/pf.log" "$PF_LOG" 2>/dev/null | sed 's/^/# /' >&2
         echo "# postfix check says:" >&2
@@ -243,22 +202,11 @@ _pf_pidfile_pid_alive() {
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
 
+# What "postfix stop" does, without its script's fixed one-second sleep.
 pf_stop() {
     [ -n "${PF_DIR:-}" ] || return 0
-    local pid pids p
-    pid=${PF_MASTER_PID:-$(_pf_pidfile_pid)}
-    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then PF_MASTER_PID=; return 0; fi
-    pids=$(proc_tree "$pid")
-    # What "postfix stop" does, without its script's fixed one-second sleep.
-    kill -TERM "$pid" 2>/dev/null
-    # shellcheck disable=SC2086
-    if ! wait_for 30 _pf_none_alive $pids; then
-        echo "# pf_stop: Postfix processes left after 30 s, killing:" $pids >&2
-        for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-        wait_for 5 _pf_none_alive $pids
-    fi
+    stop_tree "pf_stop: Postfix" "${PF_MASTER_PID:-$(_pf_pidfile_pid)}"
     PF_MASTER_PID=
-    return 0
 }
 
 pf_reload() {
@@ -274,15 +222,21 @@ pf_queue_size() {
         "$PF_DIR/queue/deferred" -type f 2>/dev/null | wc -l
 }
 
-_pf_queue_empty() { [ "$(pf_queue_size)" -eq 0 ]; }
-
-pf_wait_queue_empty() {
-    wait_for "${1:-30}" _pf_queue_empty
-}
+pf_wait_queue_empty() { _mta_wait_empty postfix "$@"; }
 
 pf_send() {
-    local from=$1 to=$2
-    shift 2
-    "$PF_SWAKS" --server "${PF_HOST:-127.0.0.1}" --port "$PF_PORT" \
-        --from "$from" --to "$to" "$@"
+    "$PF_SWAKS" --server "${PF_HOST:-127.0.0.1}" --port "$PF_PORT" --from "$1" --to "$2" "${@:3}"
+}
+
+# The driver of mta.sh.
+# shellcheck disable=SC2034 # read by mta_use
+_MTA_VARS_postfix="PF_DIR PF_PORT PF_IPV6 PF_HOST PF_MASTER_PID"
+_mta_postfix() {
+    local op=$1
+    shift
+    case $op in
+    daemon_pid) _pf_pidfile_pid ;;
+    mailq) postqueue -c "$PF_DIR/etc" -p ;;
+    *) "pf_$op" "$@" ;;
+    esac
 }

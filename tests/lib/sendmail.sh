@@ -1,9 +1,11 @@
 # shellcheck shell=bash
 # sendmail.sh - a private sendmail on loopback, for tests and the demo. It runs
 # the binaries that tests/deps.sh unpacks into tests/.sendmail (Debian's
-# sendmail-bin, never installed, never the system MTA). Sourced with bash,
-# after tap.sh when there is one (it uses wait_for and free_port, and defines
-# them itself otherwise); needs root, unshare and swaks.
+# sendmail-bin, never installed, never the system MTA): the sendmail
+# implementation of the driver API of mta.sh (mta_use sendmail), and
+# sendmail's own configuration functions. Sourced with bash, after tap.sh when
+# there is one; sources mta.sh (and through it common.sh); needs root, unshare
+# and swaks.
 #
 # Everything lives under one directory:
 #   DIR/sendmail.mc, DIR/sendmail.cf   the config (built from Debian's sendmail-cf)
@@ -42,6 +44,10 @@
 #                      the queue (as TAP comments) and return 1
 #   sm_send FROM TO [SWAKS-ARGS...]  one message over SMTP with swaks to
 #                      ${SM_HOST:-127.0.0.1}:$SM_PORT (SM_HOST=::1 for IPv6)
+# Behind mta.sh's names: mta_init sm_init, mta_start sm_start, mta_stop sm_stop,
+# mta_pids sm_pids, mta_send sm_send, mta_queue_size sm_queue_size,
+# mta_wait_queue_empty sm_wait_queue_empty, mta_flush sm_run -q, mta_mailq
+# sm_run -bp; MTA_PID is SM_PID.
 #
 # What bites (sendmail 8.17.1 from Debian 12, as root in a container):
 # - Name lookups. Sendmail looks up its own name at every start (daemon, -bv,
@@ -104,30 +110,9 @@
 # - It offers AUTH (Cyrus SASL, configured from the system's /etc/sasl2): harmless
 #   for tests, which do not authenticate.
 
-# wait_for and free_port are tap.sh's; the same for a script without tap.sh.
-if ! declare -F wait_for >/dev/null; then
-    wait_for() {
-        local n=$(($1 * 10))
-        shift
-        while [ "$n" -gt 0 ]; do
-            if "$@" 2>/dev/null; then return 0; fi
-            sleep 0.1
-            n=$((n - 1))
-        done
-        return 1
-    }
-fi
-if ! declare -F free_port >/dev/null; then
-    free_port() {
-        local p=$((20000 + (RANDOM * 7 + $$) % 20000))
-        while ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; do p=$((p + 1)); done
-        echo "$p"
-    }
-fi
-
 SM_ROOT=${SM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.sendmail}
-# shellcheck source=proctree.sh
-. "$(dirname "${BASH_SOURCE[0]}")/proctree.sh"
+# shellcheck source=mta.sh
+. "$(dirname "${BASH_SOURCE[0]}")/mta.sh"
 SM_BIN=$SM_ROOT/usr/libexec/sendmail
 SM_CF_DIR=$SM_ROOT/usr/share/sendmail/cf
 # The multiarch library directory that holds the unpacked liblockfile.
@@ -137,10 +122,6 @@ unset _sm_l
 SM_USER=${SM_USER:-pogate}
 SM_SWAKS=${SM_SWAKS:-swaks}
 SM_QUEUE_INTERVAL=${SM_QUEUE_INTERVAL:-1m}
-
-_sm_have_ipv6() {
-    ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'
-}
 
 sm_init() {
     if [ ! -x "$SM_BIN/sendmail" ] || [ ! -f "$SM_CF_DIR/m4/cf.m4" ]; then
@@ -153,7 +134,7 @@ sm_init() {
     SM_HOSTNAME=${SM_HOSTNAME:-relay.test}
     SM_PID=
     SM_IPV6=0
-    if _sm_have_ipv6; then SM_IPV6=1; fi
+    if have_ipv6_loopback; then SM_IPV6=1; fi
     mkdir -p "$SM_DIR/bin" "$SM_DIR/queue" "$SM_DIR/mail" "$SM_DIR/etc"
     chmod 755 "$SM_DIR" "$SM_DIR/bin" "$SM_DIR/etc"
     chmod 700 "$SM_DIR/queue"
@@ -290,34 +271,14 @@ sm_makemap() {
     } 3>&1
 }
 
-_sm_pidfile_pid() {
-    local pid
-    pid=$(head -n 1 "$SM_DIR/sendmail.pid" 2>/dev/null) || return 0
-    case $pid in '' | *[!0-9]*) return 0 ;; esac
-    echo "$pid"
-}
+_sm_pidfile_pid() { pid_file_pid "$SM_DIR/sendmail.pid"; }
 
-sm_pids() {
-    local pid
-    pid=${SM_PID:-$(_sm_pidfile_pid)}
-    [ -n "$pid" ] || return 0
-    proc_tree "$pid"
-}
-
-_sm_alive() {
-    local p
-    for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done
-    return 1
-}
-
-_sm_none_alive() { ! _sm_alive "$@"; }
+sm_pids() { proc_tree "${SM_PID:-$(_sm_pidfile_pid)}"; }
 
 _sm_listening() {
     local pid
     pid=$(_sm_pidfile_pid)
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-    ss -Hltn "src 127.0.0.1:$SM_PORT" | grep -q . || return 1
-    [ "$SM_IPV6" = 0 ] || ss -Hltn "src [::1]:$SM_PORT" | grep -q .
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && loopback_listens "$SM_PORT" "$SM_IPV6"
 }
 
 sm_start() {
@@ -348,37 +309,30 @@ sm_start() {
 
 sm_stop() {
     [ -n "${SM_DIR:-}" ] || return 0
-    local pid pids p
-    pid=${SM_PID:-$(_sm_pidfile_pid)}
-    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then SM_PID=; return 0; fi
-    pids=$(proc_tree "$pid")
-    kill -TERM "$pid" 2>/dev/null
-    # shellcheck disable=SC2086
-    if ! wait_for 30 _sm_none_alive $pids; then
-        echo "# sm_stop: sendmail processes left after 30 s, killing:" $pids >&2
-        for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-        wait_for 5 _sm_none_alive $pids
-    fi
+    stop_tree "sm_stop: sendmail" "${SM_PID:-$(_sm_pidfile_pid)}"
     SM_PID=
-    return 0
 }
 
 sm_queue_size() {
     find "$SM_DIR/queue" -maxdepth 1 -type f -name 'qf*' 2>/dev/null | wc -l
 }
 
-_sm_queue_empty() { [ "$(sm_queue_size)" -eq 0 ]; }
-
-sm_wait_queue_empty() {
-    wait_for "${1:-30}" _sm_queue_empty && return 0
-    echo "# sm_wait_queue_empty: still queued after ${1:-30} s:" >&2
-    sm_run -bp 2>&1 | sed 's/^/# /' >&2
-    return 1
-}
+sm_wait_queue_empty() { _mta_wait_empty sendmail "$@"; }
 
 sm_send() {
-    local from=$1 to=$2
-    shift 2
-    "$SM_SWAKS" --server "${SM_HOST:-127.0.0.1}" --port "$SM_PORT" \
-        --from "$from" --to "$to" "$@"
+    "$SM_SWAKS" --server "${SM_HOST:-127.0.0.1}" --port "$SM_PORT" --from "$1" --to "$2" "${@:3}"
+}
+
+# The driver of mta.sh.
+# shellcheck disable=SC2034 # read by mta_use
+_MTA_VARS_sendmail="SM_DIR SM_PORT SM_IPV6 SM_HOST SM_PID"
+_mta_sendmail() {
+    local op=$1
+    shift
+    case $op in
+    daemon_pid) _sm_pidfile_pid ;;
+    flush) sm_run -q ;;
+    mailq) sm_run -bp ;;
+    *) "sm_$op" "$@" ;;
+    esac
 }

@@ -4,7 +4,9 @@
 # tests/reliability/conf), a private Postfix set up from the shipped
 # contrib/postfix/main.cf and master.cf (pogate-lda through pipe(8),
 # optionally pogate-milter), the message generator and store checker rel.py,
-# and the RESULT line every test prints. Sourced after tap.sh.
+# and the RESULT line every test prints. Sourced after tap.sh. Postfix is
+# configured by its own functions (pf_init, pf_conf) and driven through the
+# API of tests/lib/mta.sh (mta_use postfix: mta_start, mta_flush, ...).
 #
 # Size: R_SCALE=bounded (default; what tests/run runs, each test well under a
 # minute) or long (tests/reliability/run). `scale BOUNDED LONG` prints the one
@@ -21,7 +23,7 @@
 #                                           loopback (process limit, no per-client limit)
 #   rel_listen_queue                        the backlog of Postfix's listening socket
 #   rel_py ARGS...                          rel.py ARGS...
-#   rel_send ARGS...                        rel.py send --port $PF_PORT ARGS...
+#   rel_send ARGS...                        rel.py send --port $MTA_PORT ARGS...
 #   rel_check ARGS...                       rel.py check --store $REL_STORE ARGS...
 #   field NAME LINE                         the value of NAME= in a key=value line
 #   result R NAME MESSAGES DELIVERED LOST DUPLICATES SECONDS [NOTE]
@@ -34,6 +36,7 @@
 
 . "$SRCDIR/tests/lib/postfix.sh"
 . "$SRCDIR/tests/lib/milter.sh"
+mta_use postfix
 LDA=${LDA:-$BUILDDIR/lda/pogate-lda}
 REL=$SRCDIR/tests/reliability
 R_SCALE=${R_SCALE:-bounded}
@@ -95,7 +98,7 @@ _rel_contrib_master() {
 }
 
 rel_postfix() {
-    rel_postfix_conf "$@" && pf_start
+    rel_postfix_conf "$@" && mta_start
 }
 
 # Set before the start: Postfix sizes a service's listen queue from
@@ -108,16 +111,16 @@ rel_postfix_sessions() {
     rel_postfix_conf "$1" &&
         pf_conf "default_process_limit = $(($2 + 50))" "smtpd_client_event_limit_exceptions = 127.0.0.0/8" \
             "smtpd_timeout = 1800s" &&
-        pf_start
+        mta_start
 }
 
 rel_listen_queue() {
-    ss -Hltn "( sport = :$PF_PORT )" | awk '$4 ~ /^127\.0\.0\.1:/ { print $3 }'
+    ss -Hltn "( sport = :$MTA_PORT )" | awk '$4 ~ /^127\.0\.0\.1:/ { print $3 }'
 }
 
 rel_postfix_conf() {
     local port=$1 lda=${2:-$LDA} line
-    PF_PORT=$port
+    MTA_PORT=$port
     pf_init "${REL_PF_DIR:-$TESTTMP/postfix}" || return 1
     while IFS= read -r line; do pf_conf "$line" || return 1; done < <(_rel_contrib_main)
     # Loopback stands for the Internet here: mynetworks is not loopback. The
@@ -135,7 +138,7 @@ rel_milter() {
 }
 
 rel_py() { "$REL_PY" "$REL/rel.py" "$@"; }
-rel_send() { "$REL_PY" "$REL/rel.py" send --port "$PF_PORT" "$@"; }
+rel_send() { "$REL_PY" "$REL/rel.py" send --port "$MTA_PORT" "$@"; }
 rel_check() { "$REL_PY" "$REL/rel.py" check --store "$REL_STORE" "$@"; }
 
 field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
@@ -154,28 +157,28 @@ acked() { awk '$2 == 250 { print $1 }' "$1"; }
 rel_wait_delivered() {
     local end=$((SECONDS + $1))
     while [ "$SECONDS" -lt "$end" ]; do
-        pf_wait_queue_empty 5 && return 0
-        pf_flush 2>/dev/null
+        wait_for 5 mta_queue_empty && return 0
+        mta_flush 2>/dev/null
     done
-    return 1
+    mta_wait_queue_empty 0 # no time left: lists what is queued, 1
 }
 
 _rel_no_lda() {
     local pids
-    pids=$(pf_pids | tr '\n' ',')
+    pids=$(mta_pids | tr '\n' ',')
     ! ps -o comm= -p "${pids%,}" 2>/dev/null | grep -q 'pogate-lda\|kill-lda'
 }
-_rel_all_held() { _pf_queue_empty && _rel_no_lda; }
+_rel_all_held() { mta_queue_empty && _rel_no_lda; }
 rel_hold() {
     postsuper -c "$PF_DIR/etc" -h ALL 2>/dev/null
     wait_for 60 _rel_all_held
 }
 rel_release() {
     postsuper -c "$PF_DIR/etc" -H ALL 2>/dev/null
-    pf_flush
+    mta_flush
 }
 
 rel_cleanup() {
-    pf_stop
+    mta_stop
     milter_stop
 }

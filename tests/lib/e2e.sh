@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+# e2e.sh - what the end-to-end tests share around their MTA
+# (t-e2e-postfix.sh, t-e2e-sendmail.sh and the variants that run the latter):
+# pogate with the demo postoffices of contrib/demo/conf, and the Internet's
+# receiving side, Postfix's smtp-sink on 127.0.0.1 (what leaves lands there).
+# Sourced after tap.sh and mta.sh.
+#
+#   e2e_conf DIR STORE RUN LOG [EXTRA-CONF-LINES]  the demo postoffices in DIR
+#                and a pogate.conf for the milter and the delivery agent:
+#                store STORE, the milter on unix:RUN/milter.sock with its pid
+#                file in RUN, no SPF, log_file LOG; STORE, RUN and LOG belong
+#                to pogate (DIR is not compiled yet: pogate-map -c DIR)
+#   e2e_sink_start DIR PORT  smtp-sink on 127.0.0.1:PORT as user postfix, a file
+#                a message in DIR (its output in DIR.log); waits until it
+#                listens; sets E2E_SINK_PID
+#   e2e_sink_stop            stop it (safe twice, safe in a trap)
+
+e2e_conf() {
+    local dir=$1 store=$2 run=$3 log=$4 extra=${5:-}
+    mkdir -p "$dir" "$store" "$run"
+    cp "$SRCDIR"/contrib/demo/conf/* "$dir"/
+    cat >"$dir/pogate.conf" <<CONF
+store = $store
+user = pogate
+milter_socket = unix:$run/milter.sock
+milter_pid_file = $run/milter.pid
+spf = off
+log_file = $log
+$extra
+CONF
+    chmod 755 "$dir"
+    : >"$log"
+    chown pogate "$store" "$run" "$log"
+}
+
+e2e_sink_start() {
+    local dir=$1 port=$2 sink
+    sink=$(command -v smtp-sink) || sink=/usr/sbin/smtp-sink
+    mkdir -p "$dir"
+    chown postfix "$dir"
+    "$sink" -u postfix -d "$dir/%Y%m%d%H%M%S." "127.0.0.1:$port" 100 >"$dir.log" 2>&1 &
+    E2E_SINK_PID=$!
+    wait_for 10 loopback_listens "$port"
+}
+
+e2e_sink_stop() {
+    [ -n "${E2E_SINK_PID:-}" ] || return 0
+    kill "$E2E_SINK_PID" 2>/dev/null
+    wait "$E2E_SINK_PID" 2>/dev/null
+    E2E_SINK_PID=
+}
