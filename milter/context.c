@@ -103,24 +103,41 @@ void ctx_free(SMFICTX *m)
     smfi_setpriv(m, NULL);
 }
 
+sfsistat ctx_apply(SMFICTX *m, struct ctx *c, const char *stage, const struct verdict *v)
+{
+    const char *client = c->client[0] ? c->client : "unknown";
+
+    if (v->error)
+        msg_error("%s", v->error);
+    switch (v->action) {
+    case VERDICT_CONTINUE:
+        return SMFIS_CONTINUE;
+    case VERDICT_DISCARD:
+        msg_info("discard: %s from %s: %s", stage, client, v->text);
+        return SMFIS_DISCARD;
+    case VERDICT_REJECT:
+    case VERDICT_TEMPFAIL:
+        break;
+    }
+    msg_info("%s: %s from %s: %s %s %s", v->action == VERDICT_REJECT ? "reject" : "defer", stage,
+             client, v->code, v->xcode, v->text);
+    if (smfi_setreply(m, (char *) v->code, (char *) v->xcode, (char *) v->text) != MI_SUCCESS)
+        msg_warn("smfi_setreply(%s %s %s) failed", v->code, v->xcode, v->text);
+    return v->action == VERDICT_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+}
+
 sfsistat ctx_reply(SMFICTX *m, struct ctx *c, const char *stage, sfsistat status,
                    const char *code, const char *xcode, const char *fmt, ...)
 {
-    char text[512];
+    char text[VERDICT_TEXT_MAX];
+    struct verdict v;
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    /* libmilter refuses text with a bare '%' or CR/LF; addresses may hold either. */
-    for (char *p = text; *p; p++)
-        if (*p == '%' || *p == '\r' || *p == '\n')
-            *p = '?';
-    msg_info("%s: %s from %s: %s %s %s", status == SMFIS_REJECT ? "reject" : "defer", stage,
-             c->client[0] ? c->client : "unknown", code, xcode, text);
-    if (smfi_setreply(m, (char *) code, (char *) xcode, text) != MI_SUCCESS)
-        msg_warn("smfi_setreply(%s %s %s) failed", code, xcode, text);
-    return status;
+    verdict_reply(&v, status == SMFIS_REJECT ? VERDICT_REJECT : VERDICT_TEMPFAIL, code, xcode, "%s", text);
+    return ctx_apply(m, c, stage, &v);
 }
 
 void ctx_bare_address(const char *arg, buf_t *out)

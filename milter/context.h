@@ -17,6 +17,7 @@
 #include "podir.h"
 #include "spf.h"
 #include "state.h"
+#include "verdict.h"
 
 /* One envelope recipient. */
 struct rcpt {
@@ -73,8 +74,12 @@ void ctx_msg_reset(struct ctx *c);
 /* End of the connection: release everything and clear the private pointer. */
 void ctx_free(SMFICTX *m);
 
-/* Set the SMTP reply for STATUS (SMFIS_REJECT or SMFIS_TEMPFAIL), log it as
- * "reject|defer: STAGE from CLIENT: CODE XCODE TEXT", and return STATUS. */
+/* Apply verdict V of STAGE: a reply is set and logged as "reject|defer:
+ * STAGE from CLIENT: CODE XCODE TEXT", a discard as "discard: STAGE from
+ * CLIENT: TEXT", V->error first as an error. Returns the SMFIS_* status. */
+sfsistat ctx_apply(SMFICTX *m, struct ctx *c, const char *stage, const struct verdict *v);
+
+/* ctx_apply of a reply for STATUS (SMFIS_REJECT or SMFIS_TEMPFAIL) built from FMT. */
 sfsistat ctx_reply(SMFICTX *m, struct ctx *c, const char *stage, sfsistat status,
                    const char *code, const char *xcode, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
