@@ -105,7 +105,7 @@ void ctx_free(SMFICTX *m)
 
 sfsistat ctx_apply(SMFICTX *m, struct ctx *c, const char *stage, const struct verdict *v)
 {
-    const char *client = c->client[0] ? c->client : "unknown";
+    const char *client = c->client.label[0] ? c->client.label : "unknown";
 
     if (v->error)
         msg_error("%s", v->error);

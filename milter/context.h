@@ -14,6 +14,8 @@
 #include <libmilter/mfapi.h>
 
 #include "buf.h"
+#include "client.h"
+#include "decide_access.h"
 #include "podir.h"
 #include "spf.h"
 #include "state.h"
@@ -34,13 +36,9 @@ struct ctx {
     /* The connection. */
     struct milter_gen *gen;     /* configuration, held until close */
     struct podir *maps;         /* map snapshot, held until close; NULL = unreadable */
-    struct sockaddr_storage client_sa;
-    int have_sa;
-    char client[300];           /* "host[ip]" for the tracking line */
+    struct client client;       /* address and "host[ip]" label */
     char *helo;
-    int trusted;                /* access TRUST, trusted_networks, outbound service, SASL */
-    const char *trust_reason;
-    int spf_exempt;             /* access OK: a known relay, no SPF */
+    struct trust trust;         /* access TRUST, trusted_networks, outbound service, SASL */
     unsigned long missing_actions;      /* needed SMFIF_* the MTA refused */
     unsigned long steps;        /* SMFIP_* agreed: NR_HDR/NR_BODY change the replies */
 

@@ -40,9 +40,9 @@ static sfsistat check_spf(SMFICTX *m, struct ctx *c)
     buf_t why = BUF_INIT;
     sfsistat st = SMFIS_CONTINUE;
 
-    if (c->gen->spf == NULL || c->trusted || c->spf_exempt || !c->have_sa)
+    if (c->gen->spf == NULL || c->trust.trusted || c->trust.spf_exempt || !c->client.have_sa)
         return SMFIS_CONTINUE;
-    c->spf = spf_check(c->gen->spf, (struct sockaddr *) &c->client_sa, c->helo ? c->helo : "",
+    c->spf = spf_check(c->gen->spf, client_addr(&c->client), c->helo ? c->helo : "",
                        c->sender, &c->spf_header, &why);
     c->spf_checked = 1;
     if (c->gen->mc.spf == SPF_REJECT && c->spf == SPFR_FAIL) {
@@ -60,7 +60,6 @@ sfsistat mlfi_envfrom(SMFICTX *m, char **argv)
 {
     struct ctx *c = ctx_get(m);
     buf_t addr = BUF_INIT;
-    const char *auth;
     long long max;
     sfsistat st;
 
@@ -71,12 +70,11 @@ sfsistat mlfi_envfrom(SMFICTX *m, char **argv)
     ctx_bare_address(argv[0], &addr);
     c->sender = buf_steal(&addr);
     c->declared_size = declared_size(argv);
-    if ((auth = smfi_getsymval(m, "{auth_authen}")) != NULL && *auth && !c->trusted)
-        c->trusted = 1, c->trust_reason = "sasl";
+    decide_trust_sasl(smfi_getsymval(m, "{auth_authen}"), &c->trust);
     if ((st = outbound_envfrom(m, c)) != SMFIS_CONTINUE)
         return st;
     max = podir_max_size(c->maps);
-    if (!c->trusted && c->declared_size && max > 0 && c->declared_size > max) {
+    if (!c->trust.trusted && c->declared_size && max > 0 && c->declared_size > max) {
         return ctx_reply(m, c, "MAIL", SMFIS_REJECT, "552", "5.3.4",
                          "<%s>: SIZE=%lld exceeds every postoffice's maximum message size",
                          c->sender, c->declared_size);

@@ -47,7 +47,7 @@ static void track(struct ctx *c, const char *verdict)
 
     buf_reserve(&line, 256);
     buf_puts(&line, "client=");
-    buf_puts(&line, c->client);
+    buf_puts(&line, c->client.label);
     buf_puts(&line, " from=<");
     buf_puts(&line, c->sender ? c->sender : "");
     buf_printf(&line, "> size=%lld spf=%s", c->size, c->spf_checked ? spf_result_name(c->spf) : "-");

@@ -114,7 +114,7 @@ sfsistat outbound_envfrom(SMFICTX *m, struct ctx *c)
 {
     const char *at = strrchr(c->sender, '@');
 
-    if (*c->sender == 0 && c->trusted) {
+    if (*c->sender == 0 && c->trust.trusted) {
         c->ob = xcalloc(1, sizeof(*c->ob));     /* decided from From: at end of message */
         c->ob->null_sender = 1;
         return SMFIS_CONTINUE;
@@ -129,7 +129,7 @@ sfsistat outbound_envfrom(SMFICTX *m, struct ctx *c)
     default:
         break;
     }
-    if (!c->trusted) {
+    if (!c->trust.trusted) {
         return ctx_reply(m, c, "MAIL", SMFIS_REJECT, "550", "5.7.1",
                          "<%s>: postoffice senders must authenticate or use a trusted relay",
                          c->sender);
@@ -213,7 +213,7 @@ static sfsistat autoreply_policy(SMFICTX *m, struct ctx *c)
         return SMFIS_CONTINUE;
     if (c->gen->mc.autoreply_action == AUTOREPLY_DISCARD) {
         msg_info("discard: END-OF-MESSAGE from %s: auto-reply (%s) from %s/%s to the Internet,"
-                 " postoffice %s has autoreply=no", c->client, ob->marker, ob->po, ob->mbx, ob->po);
+                 " postoffice %s has autoreply=no", c->client.label, ob->marker, ob->po, ob->mbx, ob->po);
         return SMFIS_DISCARD;
     }
     return ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_REJECT, "550", "5.7.1",
@@ -236,7 +236,7 @@ static int rewrite_headers(SMFICTX *m, struct ctx *c)
         case OB_KEEP:
             break;
         case OB_UNPARSEABLE:
-            msg_warn("%s: header %s #%d left as it is: %s", c->client, h->name, h->index, why);
+            msg_warn("%s: header %s #%d left as it is: %s", c->client.label, h->name, h->index, why);
             break;
         case OB_TEMPFAIL:
             ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_TEMPFAIL, "451", "4.3.0",
