@@ -1,8 +1,7 @@
 /* envelope.c - the envelope stages of pogate-milter: MAIL, RCPT, abort.
  *
  * MAIL: the outbound checks (outbound.c), SIZE= against the largest
- * postoffice limit, and SPF per `spf` (trusted and access-OK clients skip it;
- * DNS trouble is never a permanent reject). RCPT: a PO domain's recipient
+ * postoffice limit, and SPF (decide_spf.c). RCPT: a PO domain's recipient
  * must resolve to a mailbox (550 5.1.1), its PO must not be paused (451
  * 4.2.1) nor too small for SIZE= (552 5.3.4); map trouble is 451 4.3.0.
  * Recipients outside every PO are none of pogate's business.
@@ -14,6 +13,7 @@
 #include <strings.h>
 
 #include "context.h"
+#include "decide_spf.h"
 #include "log.h"
 #include "mem.h"
 #include "outbound.h"
@@ -37,23 +37,21 @@ static long long declared_size(char **argv)
 
 static sfsistat check_spf(SMFICTX *m, struct ctx *c)
 {
+    struct spf_in in = {
+        .enabled = c->gen->spf != NULL, .reject = c->gen->mc.spf == SPF_REJECT,
+        .trusted = c->trust.trusted, .exempt = c->trust.spf_exempt, .have_ip = c->client.have_sa,
+    };
     buf_t why = BUF_INIT;
-    sfsistat st = SMFIS_CONTINUE;
+    struct verdict v;
 
-    if (c->gen->spf == NULL || c->trust.trusted || c->trust.spf_exempt || !c->client.have_sa)
+    if (!decide_spf_check(&in))
         return SMFIS_CONTINUE;
-    c->spf = spf_check(c->gen->spf, client_addr(&c->client), c->helo ? c->helo : "",
-                       c->sender, &c->spf_header, &why);
+    c->spf = spf_check(c->gen->spf, client_addr(&c->client), c->helo ? c->helo : "", c->sender,
+                       &c->spf_header, &why);
     c->spf_checked = 1;
-    if (c->gen->mc.spf == SPF_REJECT && c->spf == SPFR_FAIL) {
-        st = ctx_reply(m, c, "MAIL", SMFIS_REJECT, "550", "5.7.23", "<%s>: SPF validation failed: %s",
-                       c->sender, why.data ? why.data : "");
-    } else if (c->gen->mc.spf == SPF_REJECT && c->spf == SPFR_TEMPERROR) {
-        st = ctx_reply(m, c, "MAIL", SMFIS_TEMPFAIL, "451", "4.4.3",
-                       "<%s>: SPF check failed temporarily, try again later", c->sender);
-    }
+    decide_spf(&in, c->spf, c->sender, why.data ? why.data : "", &v);
     buf_free(&why);
-    return st;
+    return ctx_apply(m, c, "MAIL", &v);
 }
 
 sfsistat mlfi_envfrom(SMFICTX *m, char **argv)
