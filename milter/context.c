@@ -139,22 +139,3 @@ sfsistat ctx_reply(SMFICTX *m, struct ctx *c, const char *stage, sfsistat status
     verdict_reply(&v, status == SMFIS_REJECT ? VERDICT_REJECT : VERDICT_TEMPFAIL, code, xcode, "%s", text);
     return ctx_apply(m, c, stage, &v);
 }
-
-void ctx_bare_address(const char *arg, buf_t *out)
-{
-    const char *p = arg, *end;
-    size_t n = strlen(arg);
-
-    buf_reset(out);
-    if (n >= 2 && p[0] == '<' && p[n - 1] == '>')
-        p++, n -= 2;
-    end = p + n;
-    /* "@a,@b:user@dom": the route is obsolete and ignored (RFC 5321 4.1.1.3). */
-    if (n && *p == '@') {
-        const char *colon = memchr(p, ':', n);
-
-        if (colon)
-            p = colon + 1;
-    }
-    buf_append(out, p, (size_t) (end - p));
-}

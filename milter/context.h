@@ -82,7 +82,4 @@ sfsistat ctx_reply(SMFICTX *m, struct ctx *c, const char *stage, sfsistat status
                    const char *code, const char *xcode, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
-/* The address inside "<...>" with any RFC 5321 source route dropped, into OUT. */
-void ctx_bare_address(const char *arg, buf_t *out);
-
 #endif

@@ -6,7 +6,6 @@
  * 4.2.1) nor too small for SIZE= (552 5.3.4); map trouble is 451 4.3.0.
  * Recipients outside every PO are none of pogate's business.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,26 +13,11 @@
 
 #include "context.h"
 #include "decide_spf.h"
+#include "envarg.h"
 #include "log.h"
 #include "mem.h"
 #include "outbound.h"
 #include "stages.h"
-
-/* SIZE=n among the MAIL parameters; 0 when absent or malformed. */
-static long long declared_size(char **argv)
-{
-    for (int i = 1; argv[i]; i++) {
-        if (strncasecmp(argv[i], "SIZE=", 5) == 0) {
-            char *end;
-            long long n;
-
-            errno = 0;
-            n = strtoll(argv[i] + 5, &end, 10);
-            return errno || *end || n < 0 ? 0 : n;
-        }
-    }
-    return 0;
-}
 
 static sfsistat check_spf(SMFICTX *m, struct ctx *c)
 {
@@ -65,9 +49,9 @@ sfsistat mlfi_envfrom(SMFICTX *m, char **argv)
         return SMFIS_TEMPFAIL;
     ctx_msg_reset(c);
     ctx_take_qid(c, m);
-    ctx_bare_address(argv[0], &addr);
+    envarg_address(argv[0], &addr);
     c->sender = buf_steal(&addr);
-    c->declared_size = declared_size(argv);
+    c->declared_size = envarg_size(argv);
     decide_trust_sasl(smfi_getsymval(m, "{auth_authen}"), &c->trust);
     if ((st = outbound_envfrom(m, c)) != SMFIS_CONTINUE)
         return st;
@@ -110,7 +94,7 @@ sfsistat mlfi_envrcpt(SMFICTX *m, char **argv)
 
     if (c == NULL)
         return SMFIS_TEMPFAIL;
-    ctx_bare_address(argv[0], &addr);
+    envarg_address(argv[0], &addr);
     switch (podir_resolve(c->maps, addr.data ? addr.data : "", &po, &mbx)) {
     case PODIR_ERROR:
         st = ctx_reply(m, c, "RCPT", SMFIS_TEMPFAIL, "451", "4.3.0",
