@@ -42,38 +42,26 @@ void ctx_take_qid(struct ctx *c, SMFICTX *m)
     }
 }
 
-struct rcpt *ctx_add_rcpt(struct ctx *c, const char *arg, const char *addr)
+void ctx_add_rcpt(struct ctx *c, const char *arg, const char *addr, const struct rcpt_target *to)
 {
     struct rcpt *r;
 
     if (c->nrcpt == c->rcpt_cap) {
         c->rcpt_cap = c->rcpt_cap ? 2 * c->rcpt_cap : 4;
-        c->rcpts = xrealloc(c->rcpts, (size_t) c->rcpt_cap * sizeof(*c->rcpts));
+        c->rcpts = xrealloc(c->rcpts, c->rcpt_cap * sizeof(*c->rcpts));
     }
     r = &c->rcpts[c->nrcpt++];
-    memset(r, 0, sizeof(*r));
     r->arg = xstrdup(arg);
     r->addr = xstrdup(addr);
-    return r;
-}
-
-static void rcpt_free(struct rcpt *r)
-{
-    free(r->arg);
-    free(r->addr);
-    free(r->canonical);
-}
-
-void ctx_drop_rcpt(struct ctx *c)
-{
-    if (c->nrcpt > 0)
-        rcpt_free(&c->rcpts[--c->nrcpt]);
+    r->to = *to;
 }
 
 void ctx_msg_reset(struct ctx *c)
 {
-    for (int i = 0; i < c->nrcpt; i++)
-        rcpt_free(&c->rcpts[i]);
+    for (size_t i = 0; i < c->nrcpt; i++) {
+        free(c->rcpts[i].arg);
+        free(c->rcpts[i].addr);
+    }
     c->nrcpt = 0;
     free(c->sender);
     c->sender = NULL;
@@ -137,5 +125,13 @@ sfsistat ctx_reply(SMFICTX *m, struct ctx *c, const char *stage, sfsistat status
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     verdict_reply(&v, status == SMFIS_REJECT ? VERDICT_REJECT : VERDICT_TEMPFAIL, code, xcode, "%s", text);
+    return ctx_apply(m, c, stage, &v);
+}
+
+sfsistat ctx_tempfail(SMFICTX *m, struct ctx *c, const char *stage, const char *text)
+{
+    struct verdict v;
+
+    verdict_reply(&v, VERDICT_TEMPFAIL, "451", "4.3.0", "%s", text);
     return ctx_apply(m, c, stage, &v);
 }

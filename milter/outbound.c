@@ -21,6 +21,7 @@
 
 #include "addr.h"
 #include "context.h"
+#include "decide_size.h"
 #include "hdraddr.h"
 #include "log.h"
 #include "mem.h"
@@ -79,6 +80,7 @@ static sfsistat outbound_start(SMFICTX *m, struct ctx *c)
 {
     struct po po;
     struct mbx mbx;
+    struct verdict v;
 
     switch (podir_sender(c->maps, c->sender, &po, &mbx)) {
     case PODIR_ERROR:
@@ -89,11 +91,8 @@ static sfsistat outbound_start(SMFICTX *m, struct ctx *c)
         return ctx_reply(m, c, "MAIL", SMFIS_REJECT, "550", "5.7.1",
                          "<%s>: sender is not a postoffice mailbox", c->sender);
     }
-    if (c->declared_size && po.maxsize && c->declared_size > po.maxsize) {
-        return ctx_reply(m, c, "MAIL", SMFIS_REJECT, "552", "5.3.4",
-                         "<%s>: SIZE=%lld exceeds the maximum message size of postoffice %s",
-                         c->sender, c->declared_size, po.name);
-    }
+    if (decide_size_po(c->declared_size, po.name, po.maxsize, c->sender, &v) != VERDICT_CONTINUE)
+        return ctx_apply(m, c, "MAIL", &v);
     c->ob = xcalloc(1, sizeof(*c->ob));
     take_po(c->ob, &po, &mbx);
     return SMFIS_CONTINUE;
@@ -198,10 +197,7 @@ done:
 /* 1 if some envelope recipient is outside every postoffice. */
 static int has_internet_rcpt(const struct ctx *c)
 {
-    for (int i = 0; i < c->nrcpt; i++)
-        if (c->rcpts[i].canonical == NULL)
-            return 1;
-    return 0;
+    return rcpt_any_foreign(c->rcpts, c->nrcpt);
 }
 
 /* autoreply=no: an auto-reply to the Internet is refused or dropped. */
@@ -275,6 +271,7 @@ static sfsistat rewrite_sender(SMFICTX *m, struct ctx *c)
 sfsistat outbound_eom(SMFICTX *m, struct ctx *c)
 {
     struct outbound_msg *ob = c->ob;
+    struct verdict v;
     sfsistat st;
 
     if (ob->null_sender) {
@@ -291,11 +288,8 @@ sfsistat outbound_eom(SMFICTX *m, struct ctx *c)
             return ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_REJECT, "550", "5.7.1",
                              "<>: %s/%s may not send mail to the Internet", ob->po, ob->mbx);
     }
-    if (ob->maxsize && c->size > ob->maxsize) {
-        return ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_REJECT, "552", "5.3.4",
-                         "message of %lld bytes exceeds the maximum message size of postoffice %s",
-                         c->size, ob->po);
-    }
+    if (decide_size_sender(c->size, ob->po, ob->maxsize, &v) != VERDICT_CONTINUE)
+        return ctx_apply(m, c, "END-OF-MESSAGE", &v);
     if ((st = autoreply_policy(m, c)) != SMFIS_CONTINUE)
         return st;
     if (rewrite_headers(m, c) < 0)
