@@ -5,8 +5,6 @@
  * every path out of a message (end of message, abort, a new MAIL) ends in
  * ctx_msg_reset(). Nothing else owns memory.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,20 +110,6 @@ sfsistat ctx_apply(SMFICTX *m, struct ctx *c, const char *stage, const struct ve
     if (smfi_setreply(m, (char *) v->code, (char *) v->xcode, (char *) v->text) != MI_SUCCESS)
         msg_warn("smfi_setreply(%s %s %s) failed", v->code, v->xcode, v->text);
     return v->action == VERDICT_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
-}
-
-sfsistat ctx_reply(SMFICTX *m, struct ctx *c, const char *stage, sfsistat status,
-                   const char *code, const char *xcode, const char *fmt, ...)
-{
-    char text[VERDICT_TEXT_MAX];
-    struct verdict v;
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    verdict_reply(&v, status == SMFIS_REJECT ? VERDICT_REJECT : VERDICT_TEMPFAIL, code, xcode, "%s", text);
-    return ctx_apply(m, c, stage, &v);
 }
 
 sfsistat ctx_tempfail(SMFICTX *m, struct ctx *c, const char *stage, const char *text)

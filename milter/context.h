@@ -71,9 +71,4 @@ sfsistat ctx_apply(SMFICTX *m, struct ctx *c, const char *stage, const struct ve
 /* A failure of the MTA or of libmilter at STAGE: 451 4.3.0 TEXT, applied. */
 sfsistat ctx_tempfail(SMFICTX *m, struct ctx *c, const char *stage, const char *text);
 
-/* ctx_apply of a reply for STATUS (SMFIS_REJECT or SMFIS_TEMPFAIL) built from FMT. */
-sfsistat ctx_reply(SMFICTX *m, struct ctx *c, const char *stage, sfsistat status,
-                   const char *code, const char *xcode, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
-
 #endif

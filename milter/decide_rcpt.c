@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "decide_outbound.h"
 #include "decide_rcpt.h"
 #include "decide_size.h"
 
@@ -48,6 +49,8 @@ enum verdict_action decide_rcpt(const struct rcpt_in *in, struct rcpt_target *to
     case PODIR_NOT_PO:
         break;
     }
+    if (in->ob)
+        return decide_ob_rcpt(in->ob, in->sender, in->addr, v);
     return VERDICT_CONTINUE;
 }
 

@@ -4,8 +4,9 @@
  * RCPT at a PO domain must resolve to a mailbox (full address, catch-all,
  * postmaster@; else 550 5.1.1, no backscatter), its PO must not be paused
  * (451 4.2.1) nor too small for SIZE= (552 5.3.4). A recipient outside every
- * PO is none of pogate's business. A map that cannot be read is 451 4.3.0:
- * never accept blindly, never reject by accident.
+ * PO is none of pogate's business, except that an outbound sender must be
+ * allowed to reach the Internet (decide_outbound.h). A map that cannot be
+ * read is 451 4.3.0: never accept blindly, never reject by accident.
  * At end of message each PO recipient whose address is not the mailbox's
  * public address is deleted and the public address added once (libmilter
  * allows envelope changes only there).
@@ -17,6 +18,8 @@
 
 #include "podir.h"
 #include "verdict.h"
+
+struct ob_sender;
 
 /* Where a recipient goes. */
 struct rcpt_target {
@@ -37,6 +40,8 @@ struct rcpt_in {
     const char *addr;           /* bare recipient address */
     long long declared_size;    /* MAIL SIZE=, 0 if none */
     struct podir *maps;
+    const struct ob_sender *ob; /* the sender of an outbound message, NULL if inbound */
+    const char *sender;         /* bare envelope sender */
 };
 
 /* RCPT: on VERDICT_CONTINUE *TO says where the recipient goes. */

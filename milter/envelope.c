@@ -1,22 +1,18 @@
 /* envelope.c - the envelope stages of pogate-milter: MAIL, RCPT, abort.
  *
- * MAIL: the outbound checks (outbound.c), SIZE= against the largest
- * postoffice limit (decide_size.c), and SPF (decide_spf.c). RCPT: where the
- * recipient goes (decide_rcpt.c); one outside every PO is passed to the
- * outbound checks.
+ * MAIL: a SASL login trusts the client, then the outbound decisions
+ * (outbound.c), SIZE= against the largest postoffice limit, and SPF
+ * (decide_spf.c). RCPT: where the recipient goes (decide_rcpt.c). Each
+ * callback only gathers what libmilter hands over, asks the decision, and
+ * applies its verdict.
  */
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
 
 #include "context.h"
 #include "decide_rcpt.h"
 #include "decide_size.h"
 #include "decide_spf.h"
 #include "envarg.h"
-#include "log.h"
-#include "mem.h"
 #include "outbound.h"
 #include "stages.h"
 
@@ -69,7 +65,6 @@ sfsistat mlfi_envrcpt(SMFICTX *m, char **argv)
     struct rcpt_in in;
     struct rcpt_target to;
     struct verdict v;
-    sfsistat st;
 
     if (c == NULL)
         return SMFIS_TEMPFAIL;
@@ -77,14 +72,12 @@ sfsistat mlfi_envrcpt(SMFICTX *m, char **argv)
     in.addr = addr.data;
     in.declared_size = c->declared_size;
     in.maps = c->maps;
-    decide_rcpt(&in, &to, &v);
-    st = ctx_apply(m, c, "RCPT", &v);
-    if (st == SMFIS_CONTINUE && !to.ours && c->ob)
-        st = outbound_envrcpt(m, c, addr.data);
-    if (st == SMFIS_CONTINUE)
+    in.ob = outbound_sender(c);
+    in.sender = c->sender ? c->sender : "";
+    if (decide_rcpt(&in, &to, &v) == VERDICT_CONTINUE)
         ctx_add_rcpt(c, argv[0], addr.data, &to);
     buf_free(&addr);
-    return st;
+    return ctx_apply(m, c, "RCPT", &v);
 }
 
 sfsistat mlfi_abort(SMFICTX *m)

@@ -3,16 +3,17 @@
  * postmaster@ addresses, unknown mailboxes, paused POs, SIZE=, other
  * domains, outbound senders, spoilt and missing maps), and the recipient
  * rewrite at end of message. */
+#include "decide_outbound.h"
 #include "decide_rcpt.h"
 #include "mcore_fixture.h"
 #include "tap.h"
 
 static struct podir *maps;
 
-static enum verdict_action rcpt(struct podir *d, const char *addr, long long size, struct rcpt_target *to,
-                                struct verdict *v)
+static enum verdict_action rcpt(struct podir *d, const char *addr, long long size, const struct ob_sender *ob,
+                                struct rcpt_target *to, struct verdict *v)
 {
-    struct rcpt_in in = { addr, size, d };
+    struct rcpt_in in = { addr, size, d, ob, "jsmith@sales.po" };
 
     return decide_rcpt(&in, to, v);
 }
@@ -22,7 +23,7 @@ static void reaches(const char *addr, const char *where, const char *canonical, 
     struct rcpt_target to;
     struct verdict v;
 
-    is_int(rcpt(maps, addr, 0, &to, &v), VERDICT_CONTINUE, "%s: accepted", what);
+    is_int(rcpt(maps, addr, 0, NULL, &to, &v), VERDICT_CONTINUE, "%s: accepted", what);
     ok(to.ours && strcmp(to.where, where) == 0, "... reaches %s (%s)", where, to.where);
     is_str(to.canonical, canonical, "... canonical address");
     is_int(to.maxsize, maxsize, "... with its PO's maxsize");
@@ -34,7 +35,7 @@ static void refused(struct podir *d, const char *addr, long long size, enum verd
     struct rcpt_target to;
     struct verdict v;
 
-    is_int(rcpt(d, addr, size, &to, &v), action, "%s: %s", what, action == VERDICT_REJECT ? "rejected" : "deferred");
+    is_int(rcpt(d, addr, size, NULL, &to, &v), action, "%s: %s", what, action == VERDICT_REJECT ? "rejected" : "deferred");
     ok(strcmp(v.code, code) == 0 && strcmp(v.xcode, xcode) == 0, "... %s %s (%s %s)", code, xcode, v.code, v.xcode);
     is_str(v.text, text, "... text");
 }
@@ -44,7 +45,7 @@ static void foreign(const char *addr, const char *what)
     struct rcpt_target to;
     struct verdict v;
 
-    is_int(rcpt(maps, addr, 1LL << 40, &to, &v), VERDICT_CONTINUE, "%s: none of pogate's business", what);
+    is_int(rcpt(maps, addr, 1LL << 40, NULL, &to, &v), VERDICT_CONTINUE, "%s: none of pogate's business", what);
     ok(!to.ours && to.canonical[0] == 0, "... not a PO mailbox");
 }
 
@@ -82,8 +83,8 @@ static void sizes(void)
     refused(maps, "js@sales.example.com", (10LL << 20) + 1, VERDICT_REJECT, "552", "5.3.4",
             "<js@sales.example.com>: SIZE=10485761 exceeds the maximum message size of postoffice sales",
             "SIZE= over the PO's maxsize");
-    is_int(rcpt(maps, "js@sales.example.com", 10LL << 20, &to, &v), VERDICT_CONTINUE, "SIZE= equal to it");
-    is_int(rcpt(maps, "postmaster@branch.example.com", (10LL << 20) + 1, &to, &v), VERDICT_CONTINUE,
+    is_int(rcpt(maps, "js@sales.example.com", 10LL << 20, NULL, &to, &v), VERDICT_CONTINUE, "SIZE= equal to it");
+    is_int(rcpt(maps, "postmaster@branch.example.com", (10LL << 20) + 1, NULL, &to, &v), VERDICT_CONTINUE,
            "... and within another PO's larger limit");
     ok(to.ours && strcmp(to.where, "branch/postmaster") == 0, "... which it reaches");
     refused(maps, "nobody@sales.example.com", 1LL << 40, VERDICT_REJECT, "550", "5.1.1",
@@ -102,7 +103,7 @@ static void odd(void)
             "percent sign and CR LF in an address: made safe for the reply");
     memset(longaddr, 'a', 600);
     strcpy(longaddr + 600, "@sales.example.com");
-    is_int(rcpt(maps, longaddr, 0, &to, &v), VERDICT_REJECT, "a 618-byte address at a PO domain: rejected");
+    is_int(rcpt(maps, longaddr, 0, NULL, &to, &v), VERDICT_REJECT, "a 618-byte address at a PO domain: rejected");
     ok(strlen(v.text) == VERDICT_TEXT_MAX - 1 && strncmp(v.text, "<aaaa", 5) == 0, "... the text cut to fit");
 }
 
@@ -127,6 +128,29 @@ static void map_errors(void)
     podir_close(dom);
 }
 
+static void outbound(void)
+{
+    struct ob_sender mute = { 1, 0, 1, "sales", "inbox", "inbox@sales.example.com", 0, 0, 10LL << 20 };
+    struct ob_sender may = { 1, 0, 1, "sales", "jsmith", "john.smith@sales.example.com", 0, 1, 10LL << 20 };
+    struct ob_sender null = { 1, 1, 0, "", "", "", 0, 0, 0 };
+    struct rcpt_target to;
+    struct verdict v;
+
+    is_int(rcpt(maps, "friend@elsewhere.example", 0, &mute, &to, &v), VERDICT_REJECT,
+           "outbound=no mailbox to the Internet: rejected");
+    ok(strcmp(v.code, "550") == 0 && strcmp(v.xcode, "5.7.1") == 0, "... 550 5.7.1");
+    is_str(v.text, "<jsmith@sales.po>: sales/inbox may not send mail to the Internet (<friend@elsewhere.example>)",
+           "... text");
+    is_int(rcpt(maps, "js@sales.example.com", 0, &mute, &to, &v), VERDICT_CONTINUE, "... to a PO: accepted");
+    ok(to.ours, "... as a PO recipient");
+    is_int(rcpt(maps, "friend@elsewhere.example", 0, &may, &to, &v), VERDICT_CONTINUE, "outbound=yes: accepted");
+    is_int(rcpt(maps, "friend@elsewhere.example", 0, &null, &to, &v), VERDICT_CONTINUE,
+           "a null sender is judged at end of message, not at RCPT");
+    is_int(rcpt(maps, "nobody@sales.example.com", 0, &may, &to, &v), VERDICT_REJECT,
+           "an outbound message to an unknown PO mailbox: rejected");
+    is_str(v.xcode, "5.1.1", "... 5.1.1");
+}
+
 /* The recipients ARGS (NULL-terminated), each resolved as decide_rcpt does. */
 static size_t accept_all(const char *const *args, struct rcpt *r, char bare[][400])
 {
@@ -139,7 +163,7 @@ static size_t accept_all(const char *const *args, struct rcpt *r, char bare[][40
         snprintf(bare[n], 400, "%.*s", (int) (len - 2), args[n] + 1);
         r[n].arg = (char *) args[n];
         r[n].addr = bare[n];
-        rcpt(maps, bare[n], 0, &r[n].to, &v);
+        rcpt(maps, bare[n], 0, NULL, &r[n].to, &v);
     }
     return n;
 }
@@ -182,6 +206,7 @@ int main(void)
     sizes();
     odd();
     map_errors();
+    outbound();
     rewrites();
     podir_close(maps);
     fixture_cleanup();
