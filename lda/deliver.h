@@ -116,7 +116,7 @@ int deliver_message(const struct deliver_params *p, int fd, struct deliver_rcpt 
 
 /* Settle every sync_pending recipient of R[0..N-1] (P as given to
  * deliver_message, for the log): SYNC(dir) is called once
- * per distinct syncdir (NULL: open, fsync, close) and must return 0 only once
+ * per distinct syncdir (NULL: fsync_dir, fsync_dir.h) and must return 0 only once
  * an fsync of DIR that started after the link has completed; -1 with errno
  * otherwise. Returns the number now 2.0.0. */
 int deliver_sync(const struct deliver_params *p, struct deliver_rcpt *r, int n,

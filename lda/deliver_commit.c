@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "deliver_int.h"
+#include "fsync_dir.h"
 #include "log.h"
 #include "mem.h"
 #include "msgname.h"
@@ -321,19 +322,6 @@ void deliver_log(const struct deliver_params *p, const struct deliver_rcpt *r)
              dstatus_is_pending(s) ? "not delivered: another recipient failed" : s->text);
 }
 
-static int sync_path(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc, saved;
-
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    saved = errno;
-    close(fd);
-    errno = saved;
-    return rc;
-}
-
 int deliver_sync(const struct deliver_params *p, struct deliver_rcpt *r, int n,
                  int (*sync)(const char *dir))
 {
@@ -348,7 +336,7 @@ int deliver_sync(const struct deliver_params *p, struct deliver_rcpt *r, int n,
             if (res[k] && strcmp(r[k].syncdir, r[i].syncdir) == 0)
                 rc = res[k];
         if (rc == 0)
-            rc = (sync ? sync(r[i].syncdir) : sync_path(r[i].syncdir)) == 0 ? 1 : 1 + errno;
+            rc = (sync ? sync : fsync_dir)(r[i].syncdir) == 0 ? 1 : 1 + errno;
         res[i] = rc;
         r[i].sync_pending = 0;
         if (rc == 1) {

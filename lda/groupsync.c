@@ -9,12 +9,11 @@
  * One mutex guards the small table; the fsyncs themselves run unlocked.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "fsync_dir.h"
 #include "groupsync.h"
 #include "mem.h"
 
@@ -49,19 +48,6 @@ void groupsync_stats(unsigned long long *calls, unsigned long long *fsyncs)
     *calls = n_calls;
     *fsyncs = n_fsyncs;
     pthread_mutex_unlock(&lock);
-}
-
-static int fsync_path(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc = 0;
-
-    if (fd < 0)
-        return errno;
-    if (fsync(fd) < 0)
-        rc = errno;
-    (void) close(fd);
-    return rc;
 }
 
 /* Find or add DIR's entry; called locked. */
@@ -106,7 +92,7 @@ static void run_sync(struct dirent_gs *d, struct gen *g)
     d->syncing = 1;
     n_fsyncs++;
     pthread_mutex_unlock(&lock);
-    int rc = fsync_path(d->path);
+    int rc = fsync_dir(d->path) == 0 ? 0 : errno;
     pthread_mutex_lock(&lock);
     g->rc = rc;
     g->done = 1;
@@ -125,9 +111,7 @@ int groupsync_dir(const char *dir)
         n_calls++;
         n_fsyncs++;
         pthread_mutex_unlock(&lock);
-        rc = fsync_path(dir);
-        errno = rc;
-        return rc ? -1 : 0;
+        return fsync_dir(dir);
     }
     pthread_mutex_lock(&lock);
     n_calls++;

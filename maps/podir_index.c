@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "cdbfile.h"
+#include "fsync_dir.h"
 #include "log.h"
 #include "mem.h"
 #include "podir_build.h"
@@ -226,7 +227,7 @@ int podir_write_text(const char *path, const buf_t *text)
             saved = errno, unlink(tmp.data), errno = saved;
     }
     if (rc == 0)
-        rc = cdbw_sync_dir(path);
+        rc = fsync_parent(path);
     buf_free(&tmp);
     return rc;
 }

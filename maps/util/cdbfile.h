@@ -51,9 +51,6 @@ void cdbw_abort(struct cdbw *w);
  * error logged when that fails. 0, or -1 when a commit failed. */
 int cdbw_commit_all(struct cdbw **w, char *const *path, int n, int failed);
 
-/* fsync the directory that holds PATH (after a rename into it). */
-int cdbw_sync_dir(const char *path);
-
 /* Number of records put so far. */
 unsigned long cdbw_count(const struct cdbw *w);
 

@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "cdbfile.h"
+#include "fsync_dir.h"
 #include "log.h"
 #include "mem.h"
 
@@ -249,21 +250,6 @@ long cdbw_finish(struct cdbw *w, enum cdbw_dup mode, void (*dup)(void *ctx, cons
     return rc < 0 ? -1 : s.found;
 }
 
-/* fsync the directory holding PATH, so that the rename itself is durable. */
-int cdbw_sync_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t) (slash - path)) : xstrdup(".");
-    int fd = open(dir, O_RDONLY), rc = -1;
-
-    free(dir);
-    if (fd >= 0) {
-        rc = fsync(fd);
-        close(fd);
-    }
-    return rc;
-}
-
 /* 1 if the files A and B hold the same bytes; 0 if not or unreadable. */
 static int same_bytes(const char *a, const char *b)
 {
@@ -318,7 +304,7 @@ int cdbw_commit(struct cdbw *w)
     }
     if (close(fd) < 0 || rename(w->tmp, w->path) < 0)
         goto fail;
-    if (cdbw_sync_dir(w->path) < 0) {
+    if (fsync_parent(w->path) < 0) {
         cdbw_free(w);           /* the new file is in place; only durability is in doubt */
         return -1;
     }
