@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "addr.h"
 #include "buf.h"
 #include "lda_conf.h"
 #include "deliver_int.h"
+#include "deliver_rcpt.h"
 #include "log.h"
 #include "mem.h"
 #include "msgname.h"
@@ -30,60 +30,9 @@ void deliver_init(void)
     storefs_init();
 }
 
-void deliver_rcpt_init(struct deliver_rcpt *r, const char *address, const struct po *po,
-                       const struct mbx *mbx)
-{
-    memset(r, 0, sizeof(*r));
-    r->address = address;
-    r->po = *po;
-    r->mbx = *mbx;
-    dstatus_pending(&r->st);
-}
-
-int deliver_resolve(struct podir *d, const char *address, struct deliver_rcpt *r)
-{
-    struct addr a;
-    enum addr_status as;
-
-    memset(r, 0, sizeof(*r));
-    r->address = address;
-    dstatus_pending(&r->st);
-    if ((as = addr_parse(address, strlen(address), 0, &a)) != ADDR_OK) {
-        dstatus_set(&r->st, "5.1.3", "<%s>: bad recipient address syntax (%s)", address, addr_strerror(as));
-        return -1;
-    }
-    switch (podir_resolve(d, a.key, &r->po, &r->mbx)) {
-    case PODIR_FOUND:
-        if (!podir_name_ok(r->po.name) || !podir_name_ok(r->mbx.name)
-            || (r->po.via[0] && !podir_name_ok(r->po.via)))
-            dstatus_set(&r->st, "4.3.0", "<%s>: unsafe postoffice or mailbox name in the maps", address);
-        else if (r->po.paused)
-            dstatus_set(&r->st, "4.2.1", "postoffice %s paused", r->po.name);
-        else
-            return 0;
-        return -1;
-    case PODIR_NO_MAILBOX:
-        dstatus_set(&r->st, "5.1.1", "<%s>: no such mailbox", address);
-        return -1;
-    case PODIR_NOT_PO:
-        dstatus_set(&r->st, "4.3.5", "<%s>: not a postoffice domain (maps and MTA routing disagree)",
-                    address);
-        return -1;
-    default:
-        dstatus_set(&r->st, "4.3.0", "<%s>: postoffice directory lookup failed", address);
-        return -1;
-    }
-}
-
 static int is_bag(const struct deliver_rcpt *r)
 {
     return r->po.via[0] || r->po.store == PO_STORE_MAILBAG;
-}
-
-void deliver_fail_errno(struct job *j, int i, int err, const char *what)
-{
-    msg_warn("%s/%s: %s: %s", j->r[i].po.name, j->r[i].mbx.name, what, strerror(err));
-    dstatus_errno(&j->r[i].st, err);
 }
 
 /* Group the pending recipients: one group per postoffice and kind. */
@@ -151,7 +100,7 @@ static void open_group(struct job *j, struct group *g)
             }
             g->tmpdir = g->bagdir.tmp;
         } else if (maildir_open(j->store, g->po, j->r[i].mbx.name, &j->md[i]) < 0) {
-            deliver_fail_errno(j, i, errno, "opening the Maildir");
+            rcpt_fail(&j->r[i], errno, "opening the Maildir");
         } else if (g->owner < 0) {
             g->owner = i;
             g->tmpdir = j->md[i].tmp;
@@ -248,7 +197,7 @@ static void check_group(struct job *j, struct group *g)
                         r->address, r->po.name, g->size, r->po.maxsize);
         } else if (!g->bag && r->mbx.quota > 0 && !there) {
             if (quota_maildir_usage(j->md[i].top, &used) < 0)
-                deliver_fail_errno(j, i, errno, "measuring mailbox usage");
+                rcpt_fail(&j->r[i], errno, "measuring mailbox usage");
             else if (used + file > r->mbx.quota)
                 quota_fail(j, i, "mailbox", r->mbx.name, r->mbx.quota);
         }
@@ -258,7 +207,7 @@ static void check_group(struct job *j, struct group *g)
                 int fd = storefs_path(j->store, 0, path);
 
                 if (fd < 0 || quota_po_usage(fd, &po_used) < 0) {
-                    deliver_fail_errno(j, i, errno, "measuring postoffice usage");
+                    rcpt_fail(&j->r[i], errno, "measuring postoffice usage");
                     po_used = -1;
                 }
                 if (fd >= 0)

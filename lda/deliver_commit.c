@@ -1,6 +1,6 @@
 /* deliver_commit.c - the visible half of a delivery: links into new/, the
- * directory fsyncs (or their hand-over for group commit), undo, clean-up,
- * the per-recipient tracking log, and the one-status summary; see deliver.h.
+ * directory fsyncs (or their hand-over for group commit), undo, clean-up;
+ * see deliver.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "deliver_int.h"
+#include "deliver_rcpt.h"
 #include "fsync_dir.h"
 #include "log.h"
 #include "mem.h"
@@ -121,7 +122,7 @@ static void link_maildir(struct job *j, struct group *g)
         if (rc < 0 && errno == EEXIST && existed(j, g, i, 0) == 0)
             continue;
         if (rc < 0) {
-            deliver_fail_errno(j, i, errno, "linking into new/");
+            rcpt_fail(&j->r[i], errno, "linking into new/");
             continue;
         }
         g->tmp_gone |= rc == 1;
@@ -239,7 +240,7 @@ static void sync_group(struct job *j, struct group *g)
         if (!g->bag || synced == 0)
             synced = fsync(new_dir(j, g, i)) == 0 ? 1 : -errno;
         if (synced != 1) {
-            deliver_fail_errno(j, i, -synced, "fsync of new/");
+            rcpt_fail(&j->r[i], -synced, "fsync of new/");
             unlink_one(j, g, i);
         }
     }
@@ -256,12 +257,6 @@ void deliver_dirsync(struct job *j)
             unlink_one(j, &j->g[k], j->members[j->g[k].first + m]);
 }
 
-static void delivered(struct deliver_rcpt *r)
-{
-    dstatus_set(&r->st, "2.0.0", "delivered to %s/%s%s", r->po.name, r->mbx.name,
-                r->existed ? " (already there: an earlier attempt stored it)" : "");
-}
-
 /* Statuses of linked recipients, twins taking their twin's outcome. */
 static int settle(struct job *j)
 {
@@ -269,7 +264,7 @@ static int settle(struct job *j)
 
     for (int i = 0; i < j->n; i++)
         if (in_new(j, i) && !j->r[i].sync_pending)
-            delivered(&j->r[i]);
+            rcpt_delivered(&j->r[i]);
     for (int i = 0; i < j->n; i++) {
         struct deliver_rcpt *r = &j->r[i], *t;
 
@@ -302,24 +297,12 @@ int deliver_finish(struct job *j)
     done = settle(j);
     for (int i = 0; i < j->n; i++)
         if (!j->r[i].sync_pending)
-            deliver_log(j->p, &j->r[i]);
+            rcpt_log(j->p, &j->r[i]);
     for (int k = 0; k < j->ng; k++)
         maildir_close(&j->g[k].bagdir);
     for (int i = 0; i < j->n; i++)
         maildir_close(&j->md[i]);
     return done;
-}
-
-void deliver_log(const struct deliver_params *p, const struct deliver_rcpt *r)
-{
-    const struct dstatus *s = &r->st;
-    const char *what = dstatus_is_pending(s) ? "held" : dstatus_is_ok(s) ? "delivered"
-        : dstatus_is_temp(s) ? "deferred" : "bounced";
-
-    msg_info("to=<%s>, from=<%s>, po=%s, mailbox=%s, size=%lld, path=%s%s%s, status=%s (%s)",
-             r->address, p->sender, r->po.name ? r->po.name : "-", r->mbx.name[0] ? r->mbx.name : "-",
-             r->size, r->file[0] ? r->syncdir : "-", r->file[0] ? "/" : "", r->file, what,
-             dstatus_is_pending(s) ? "not delivered: another recipient failed" : s->text);
 }
 
 int deliver_sync(const struct deliver_params *p, struct deliver_rcpt *r, int n,
@@ -340,7 +323,7 @@ int deliver_sync(const struct deliver_params *p, struct deliver_rcpt *r, int n,
         res[i] = rc;
         r[i].sync_pending = 0;
         if (rc == 1) {
-            delivered(&r[i]);
+            rcpt_delivered(&r[i]);
             done++;
         } else {
             msg_warn("%s: fsync: %s", r[i].syncdir, strerror(rc - 1));
@@ -350,35 +333,9 @@ int deliver_sync(const struct deliver_params *p, struct deliver_rcpt *r, int n,
                 close(fd);
             }
         }
-        deliver_log(p, &r[i]);
+        rcpt_log(p, &r[i]);
     }
     free(res);
     return done;
 }
 
-void deliver_exit(const struct deliver_rcpt *r, int n, struct dstatus *out)
-{
-    int ok = 0, held = 0, temp = -1, perm = -1;
-
-    for (int i = 0; i < n; i++) {
-        if (dstatus_is_ok(&r[i].st))
-            ok++;
-        else if (dstatus_is_temp(&r[i].st) && temp < 0)
-            temp = i;
-        else if (dstatus_is_perm(&r[i].st) && perm < 0)
-            perm = i;
-        else if (dstatus_is_pending(&r[i].st))
-            held++;
-    }
-    if (n > 0 && ok == n)
-        dstatus_set(out, "2.0.0", "delivered to %d recipient%s", n, n > 1 ? "s" : "");
-    else if (temp >= 0)
-        *out = r[temp].st;
-    else if (perm >= 0 && ok == 0 && held == 0)
-        *out = r[perm].st;
-    else if (perm >= 0)
-        dstatus_set(out, "4.3.5", "%s; nothing delivered: several recipients with mixed results "
-                    "(set the transport's recipient limit to 1)", r[perm].st.text);
-    else
-        dstatus_set(out, "4.3.0", "internal error: no delivery status");
-}

@@ -84,7 +84,5 @@ void deliver_dirsync(struct job *j);
 int deliver_finish(struct job *j);
 int deliver_any_failed(const struct job *j);
 int deliver_write_all(int fd, const char *p, size_t n);
-void deliver_fail_errno(struct job *j, int i, int err, const char *what);
-void deliver_log(const struct deliver_params *p, const struct deliver_rcpt *r);
 
 #endif
