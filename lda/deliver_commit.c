@@ -1,6 +1,10 @@
 /* deliver_commit.c - the visible half of a delivery: links into new/, the
- * directory fsyncs (or their hand-over for group commit), undo, clean-up;
- * see deliver.h.
+ * directory fsyncs (or their hand-over for group commit), undo, and the
+ * status of every linked recipient; see deliver_commit.h and deliver.h.
+ *
+ * It keeps one thing of its own per recipient, how its link stands (below),
+ * and is handed everything else: the plan of each file (deliver_int.h), the
+ * file's names, the directories deliver.c opened. It calls nothing above it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,73 +15,109 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "deliver_int.h"
+#include "deliver_commit.h"
 #include "deliver_rcpt.h"
-#include "fsync_dir.h"
+#include "deliver_write.h"
 #include "log.h"
 #include "mem.h"
-#include "msgname.h"
+
+enum {
+    LINK_NONE,                  /* not in new/ (or taken out again) */
+    LINK_NEW,                   /* linked by us into md->new (a Maildir's or a mailbag's) */
+    LINK_TWIN,                  /* same mailbox as an earlier recipient (twin) */
+    LINK_EXISTED,               /* the name was taken: an earlier attempt's file,
+                                 * fsynced but never unlinked by us */
+};
+
+struct commit_target {
+    struct deliver_rcpt *r;
+    const struct maildir *md;   /* borrowed: where its link goes */
+    int link;                   /* LINK_* */
+    int twin;                   /* LINK_TWIN: the recipient whose outcome it shares */
+};
+
+void commit_init(struct commit *c, const struct deliver_params *p, struct deliver_rcpt *r, int n,
+                 char *iobuf)
+{
+    c->store = p->store;
+    c->flags = p->flags;
+    c->iobuf = iobuf;
+    c->n = n;
+    c->t = xcalloc((size_t) n + 1, sizeof(*c->t));
+    for (int i = 0; i < n; i++)
+        c->t[i] = (struct commit_target) { .r = &r[i], .link = LINK_NONE, .twin = -1 };
+}
+
+void commit_free(struct commit *c)
+{
+    free(c->t);
+    c->t = NULL;
+}
+
+void commit_dir(struct commit *c, int i, const struct maildir *md)
+{
+    c->t[i].md = md;
+}
 
 /* Links refused by the file system: recipient I gets a copy of its own. */
-static int copy_into(struct job *j, struct group *g, int i)
+static int copy_into(struct commit *c, const struct dgroup *g, const struct commit_file *f, int i)
 {
+    const struct maildir *md = c->t[i].md;
     char name[STOREFS_NAME_MAX];
     int src, dst = -1, rc = -1, saved;
     ssize_t got;
 
-    if ((src = openat(g->tmpdir, g->tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+    if ((src = openat(g->tmpdir, f->tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
         return -1;
     storefs_unique(name, sizeof(name));
-    dst = openat(j->md[i].tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    dst = openat(md->tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (dst < 0)
         goto out;
-    while ((got = read(src, j->iobuf, DELIVER_IOBUF)) > 0)
-        if (deliver_write_all(dst, j->iobuf, (size_t) got) < 0)
+    while ((got = read(src, c->iobuf, DELIVER_IOBUF)) > 0)
+        if (write_all(dst, c->iobuf, (size_t) got) < 0)
             goto out;
     if (got == 0 && fsync(dst) == 0) {
         rc = close(dst);
         dst = -1;
         if (rc == 0)    /* never over an existing name: that is an earlier attempt's file */
-            rc = maildir_place(j->md[i].tmp, name, j->md[i].new, g->newname, 1);
+            rc = maildir_place(md->tmp, name, md->new, f->newname, 1);
     }
 out:
     saved = errno;
     if (dst >= 0)
         close(dst);
     if (rc != 1)
-        unlinkat(j->md[i].tmp, name, 0);
+        unlinkat(md->tmp, name, 0);
     close(src);
     errno = saved;
     return rc < 0 ? -1 : 0;
 }
 
-static void note_path(struct job *j, struct group *g, int i)
+static void note_path(struct commit *c, const struct dgroup *g, const struct commit_file *f, int i)
 {
-    struct deliver_rcpt *r = &j->r[i];
+    struct deliver_rcpt *r = c->t[i].r;
 
     if (g->bag)
-        snprintf(r->syncdir, sizeof(r->syncdir), "%s/%s/mailbag/new", j->p->store, g->dir);
+        snprintf(r->syncdir, sizeof(r->syncdir), "%s/%s/mailbag/new", c->store, g->dir);
     else
-        snprintf(r->syncdir, sizeof(r->syncdir), "%s/%s/mailboxes/%s/new", j->p->store, g->po,
+        snprintf(r->syncdir, sizeof(r->syncdir), "%s/%s/mailboxes/%s/new", c->store, g->po,
                  r->mbx.name);
-    str_copy(r->file, g->newname, sizeof(r->file));
+    str_copy(r->file, f->newname, sizeof(r->file));
 }
-
-static int new_dir(const struct job *j, const struct group *g, int i);
 
 /* Is recipient I's file in its new/ (linked by us, or there already)? */
-static int in_new(const struct job *j, int i)
+static int in_new(const struct commit *c, int i)
 {
-    return j->linked[i] == LINK_NEW || j->linked[i] == LINK_EXISTED;
+    return c->t[i].link == LINK_NEW || c->t[i].link == LINK_EXISTED;
 }
 
-/* A recipient of G already linked into the same mailbox as I, or -1. */
-static int twin_of(const struct job *j, const struct group *g, int i)
+/* A member of G already linked into the same mailbox as I, or -1. */
+static int twin_of(const struct commit *c, const struct dgroup *g, int i)
 {
     for (int m = 0; m < g->n; m++) {
-        int k = j->members[g->first + m];
+        int k = g->members[m];
 
-        if (k != i && in_new(j, k) && strcmp(j->r[k].mbx.name, j->r[i].mbx.name) == 0)
+        if (k != i && in_new(c, k) && strcmp(c->t[k].r->mbx.name, c->t[i].r->mbx.name) == 0)
             return k;
     }
     return -1;
@@ -87,110 +127,68 @@ static int twin_of(const struct job *j, const struct group *g, int i)
  * this message, placed by an earlier attempt that died before it could
  * report: delivered, as long as nothing here ever removes it. 0, or -1 (a
  * unique name cannot collide: leave it as the error it is). */
-static int existed(struct job *j, struct group *g, int i, int quiet)
+static int existed(struct commit *c, const struct dgroup *g, const struct commit_file *f, int i,
+                   int quiet)
 {
-    if (!g->stable)
+    if (!f->stable)
         return -1;
     if (!quiet)
         msg_info("%s/%s: %s already in new/ (an earlier attempt delivered it): not stored again",
-                 g->dir, g->bag ? "mailbag" : j->r[i].mbx.name, g->newname);
-    j->linked[i] = LINK_EXISTED;
-    j->r[i].existed = 1;
-    note_path(j, g, i);
+                 g->dir, g->bag ? "mailbag" : c->t[i].r->mbx.name, f->newname);
+    c->t[i].link = LINK_EXISTED;
+    c->t[i].r->existed = 1;
+    note_path(c, g, f, i);
     return 0;
 }
 
-static void link_maildir(struct job *j, struct group *g)
+/* Place F for member I of a Maildir group: 0 or 1 (renamed) as
+ * maildir_place, a copy where links fail, or -1 with errno. */
+static int place(struct commit *c, const struct dgroup *g, const struct commit_file *f, int i)
+{
+    int rc = maildir_place(g->tmpdir, f->tmpname, c->t[i].md->new, f->newname, i == g->owner);
+
+    if (rc < 0 && i != g->owner && (errno == EPERM || errno == EXDEV || errno == ENOTSUP))
+        rc = copy_into(c, g, f, i);
+    return rc;
+}
+
+static void link_maildir(struct commit *c, const struct dgroup *g, struct commit_file *f)
 {
     int owner_in = 0, rc;
 
     for (int m = 0; m < g->n; m++)
-        owner_in |= j->members[g->first + m] == g->owner;
+        owner_in |= g->members[m] == g->owner;
     /* The owner last: its link may fall back to rename, which ends the tmp file. */
     for (int m = 0; m <= g->n; m++) {
-        int i = m < g->n ? j->members[g->first + m] : g->owner;
+        int i = m < g->n ? g->members[m] : g->owner;
 
         if ((m < g->n && i == g->owner) || (m == g->n && !owner_in))
             continue;
-        if ((j->twin[i] = twin_of(j, g, i)) >= 0) {
-            j->linked[i] = LINK_TWIN;
+        if ((c->t[i].twin = twin_of(c, g, i)) >= 0) {
+            c->t[i].link = LINK_TWIN;
             continue;
         }
-        rc = maildir_place(g->tmpdir, g->tmpname, j->md[i].new, g->newname, i == g->owner);
-        if (rc < 0 && i != g->owner && (errno == EPERM || errno == EXDEV || errno == ENOTSUP))
-            rc = copy_into(j, g, i);
-        if (rc < 0 && errno == EEXIST && existed(j, g, i, 0) == 0)
+        rc = place(c, g, f, i);
+        if (rc < 0 && errno == EEXIST && existed(c, g, f, i, 0) == 0)
             continue;
         if (rc < 0) {
-            rcpt_fail(&j->r[i], errno, "linking into new/");
+            rcpt_fail(c->t[i].r, errno, "linking into new/");
             continue;
         }
-        g->tmp_gone |= rc == 1;
-        j->linked[i] = LINK_NEW;
-        note_path(j, g, i);
+        f->tmp_gone |= rc == 1;
+        c->t[i].link = LINK_NEW;
+        note_path(c, g, f, i);
     }
 }
 
-/* G's hash: the message, where it was received, and a mailbag file's own
- * recipients (a bag file of a subset of them is a different file). */
-static uint64_t group_hash(const struct job *j, const struct group *g)
+/* One link into the mailbag's new/ for all members of G. */
+static void link_bag(struct commit *c, const struct dgroup *g, struct commit_file *f)
 {
-    char when[32];
-    uint64_t h = j->hash;
+    int rc = maildir_place(g->tmpdir, f->tmpname, c->t[g->members[0]].md->new, f->newname, 1);
 
-    snprintf(when, sizeof(when), "%lld", j->when);
-    h = msgname_hash_str(msgname_hash_str(msgname_hash_str(h, storefs_host()), j->p->queue_id), when);
-    if (g->bag) {
-        h = msgname_hash_str(h, g->po);
-        for (int m = 0; m < g->n; m++) {
-            const struct deliver_rcpt *r = &j->r[j->members[g->first + m]];
-
-            h = msgname_hash_str(msgname_hash_str(h, r->mbx.address[0] ? r->mbx.address : r->address),
-                                 r->mbx.name);
-        }
-    }
-    return msgname_final(h);
-}
-
-/* The name in new/: deterministic when possible (msgname.h), else unique.
- * Set once the file is written, before the checks (see deliver_there). */
-void deliver_name(const struct job *j, struct group *g)
-{
-    long long size = g->hdrlen + g->size;
-
-    g->stable = deliver_stable(j) && msgname_format(g->newname, sizeof(g->newname), j->when,
-                                                     j->p->queue_id, group_hash(j, g),
-                                                     storefs_host(), size) == 0;
-    if (!g->stable)
-        snprintf(g->newname, sizeof(g->newname), "%s,S=%lld", g->tmpname, size);
-}
-
-int deliver_there(const struct job *j, const struct group *g, int i)
-{
-    struct stat st;
-
-    return g->stable && fstatat(new_dir(j, g, i), g->newname, &st, AT_SYMLINK_NOFOLLOW) == 0;
-}
-
-int deliver_stable(const struct job *j)
-{
-    return j->qid_ok && j->hashed && j->when_state == 1;
-}
-
-void deliver_link(struct job *j, struct group *g)
-{
-    int rc;
-
-    if (g->n == 0 || !g->written)
-        return;
-    if (!g->bag) {
-        link_maildir(j, g);
-        return;
-    }
-    if ((rc = maildir_place(g->tmpdir, g->tmpname, g->bagdir.new, g->newname, 1)) < 0
-        && errno == EEXIST && existed(j, g, j->members[g->first], 0) == 0) {
+    if (rc < 0 && errno == EEXIST && existed(c, g, f, g->members[0], 0) == 0) {
         for (int m = 1; m < g->n; m++)
-            (void) existed(j, g, j->members[g->first + m], 1);
+            (void) existed(c, g, f, g->members[m], 1);
         return;
     }
     if (rc < 0) {
@@ -198,144 +196,114 @@ void deliver_link(struct job *j, struct group *g)
 
         msg_warn("%s/mailbag/new: %s", g->dir, strerror(err));
         for (int m = 0; m < g->n; m++)
-            dstatus_errno(&j->r[j->members[g->first + m]].st, err);
+            dstatus_errno(&c->t[g->members[m]].r->st, err);
         return;
     }
-    g->tmp_gone = rc == 1;
+    f->tmp_gone = rc == 1;
     for (int m = 0; m < g->n; m++) {
-        j->linked[j->members[g->first + m]] = LINK_NEW;
-        note_path(j, g, j->members[g->first + m]);
+        c->t[g->members[m]].link = LINK_NEW;
+        note_path(c, g, f, g->members[m]);
     }
 }
 
-static int new_dir(const struct job *j, const struct group *g, int i)
+void commit_link(struct commit *c, const struct dgroup *g, struct commit_file *f)
 {
-    return g->bag ? g->bagdir.new : j->md[i].new;
+    if (g->n == 0)
+        return;
+    if (g->bag)
+        link_bag(c, g, f);
+    else
+        link_maildir(c, g, f);
+}
+
+int commit_there(const struct commit *c, const struct commit_file *f, int i)
+{
+    struct stat st;
+
+    return f->stable && fstatat(c->t[i].md->new, f->newname, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 /* Remove recipient I's link again (failed sync, or all-or-nothing undo);
  * never a file that was there before (LINK_EXISTED): another attempt's. */
-static void unlink_one(struct job *j, struct group *g, int i)
+static void unlink_one(struct commit *c, const struct commit_file *f, int i)
 {
-    if (j->linked[i] == LINK_NEW && unlinkat(new_dir(j, g, i), g->newname, 0) < 0 && errno != ENOENT)
-        msg_warn("%s/%s: %s", j->r[i].syncdir, g->newname, strerror(errno));
-    j->linked[i] = LINK_NONE;
-    j->r[i].sync_pending = 0;
+    struct commit_target *t = &c->t[i];
+
+    if (t->link == LINK_NEW && unlinkat(t->md->new, f->newname, 0) < 0 && errno != ENOENT)
+        msg_warn("%s/%s: %s", t->r->syncdir, f->newname, strerror(errno));
+    t->link = LINK_NONE;
+    t->r->sync_pending = 0;
 }
 
-static void sync_group(struct job *j, struct group *g)
+void commit_sync(struct commit *c, const struct dgroup *g, const struct commit_file *f)
 {
     int synced = 0;             /* 1 done, -errno failed; mailbag: one sync for all */
 
     for (int m = 0; m < g->n; m++) {
-        int i = j->members[g->first + m];
+        int i = g->members[m];
 
         /* An existing file is fsynced too: its writer may have died before its own. */
-        if (!in_new(j, i))
+        if (!in_new(c, i))
             continue;
-        if (j->p->flags & DELIVER_DEFER_DIRSYNC) {
-            j->r[i].sync_pending = 1;
+        if (c->flags & DELIVER_DEFER_DIRSYNC) {
+            c->t[i].r->sync_pending = 1;
             continue;
         }
         if (!g->bag || synced == 0)
-            synced = fsync(new_dir(j, g, i)) == 0 ? 1 : -errno;
+            synced = fsync(c->t[i].md->new) == 0 ? 1 : -errno;
         if (synced != 1) {
-            rcpt_fail(&j->r[i], -synced, "fsync of new/");
-            unlink_one(j, g, i);
+            rcpt_fail(c->t[i].r, -synced, "fsync of new/");
+            unlink_one(c, f, i);
         }
     }
 }
 
-void deliver_dirsync(struct job *j)
+void commit_undo(struct commit *c, const struct dgroup *g, const struct commit_file *f)
 {
-    for (int k = 0; k < j->ng; k++)
-        sync_group(j, &j->g[k]);
-    if (!(j->p->flags & DELIVER_ALL_OR_NOTHING) || !deliver_any_failed(j))
-        return;
-    for (int k = 0; k < j->ng; k++)
-        for (int m = 0; m < j->g[k].n; m++)
-            unlink_one(j, &j->g[k], j->members[j->g[k].first + m]);
+    for (int m = 0; m < g->n; m++)
+        unlink_one(c, f, g->members[m]);
 }
 
-/* Statuses of linked recipients, twins taking their twin's outcome. */
-static int settle(struct job *j)
+int commit_settle(struct commit *c)
 {
     int done = 0;
 
-    for (int i = 0; i < j->n; i++)
-        if (in_new(j, i) && !j->r[i].sync_pending)
-            rcpt_delivered(&j->r[i]);
-    for (int i = 0; i < j->n; i++) {
-        struct deliver_rcpt *r = &j->r[i], *t;
+    for (int i = 0; i < c->n; i++)
+        if (in_new(c, i) && !c->t[i].r->sync_pending)
+            rcpt_delivered(c->t[i].r);
+    for (int i = 0; i < c->n; i++) {
+        struct deliver_rcpt *r = c->t[i].r, *first;
 
-        if (j->linked[i] != LINK_TWIN)
+        if (c->t[i].link != LINK_TWIN)
             continue;
-        t = &j->r[j->twin[i]];
-        if (in_new(j, j->twin[i])) {
-            r->existed = t->existed;
-            r->st = t->st;
-            r->sync_pending = t->sync_pending;
-            str_copy(r->syncdir, t->syncdir, sizeof(r->syncdir));
-            str_copy(r->file, t->file, sizeof(r->file));
+        first = c->t[c->t[i].twin].r;
+        if (in_new(c, c->t[i].twin)) {
+            r->existed = first->existed;
+            r->st = first->st;
+            r->sync_pending = first->sync_pending;
+            str_copy(r->syncdir, first->syncdir, sizeof(r->syncdir));
+            str_copy(r->file, first->file, sizeof(r->file));
         }
     }
-    for (int i = 0; i < j->n; i++)
-        done += dstatus_is_ok(&j->r[i].st) || j->r[i].sync_pending;
+    for (int i = 0; i < c->n; i++)
+        done += dstatus_is_ok(&c->t[i].r->st) || c->t[i].r->sync_pending;
     return done;
 }
 
-int deliver_finish(struct job *j)
+int commit_synced(struct deliver_rcpt *r, int err)
 {
-    int done;
+    int fd;
 
-    for (int k = 0; k < j->ng; k++) {
-        struct group *g = &j->g[k];
-
-        if (g->tmpname[0] && !g->tmp_gone && g->tmpdir >= 0 && unlinkat(g->tmpdir, g->tmpname, 0) < 0)
-            msg_warn("%s: unlinking tmp/%s: %m", g->dir, g->tmpname);
+    r->sync_pending = 0;
+    if (err == 0) {
+        rcpt_delivered(r);
+        return 1;
     }
-    done = settle(j);
-    for (int i = 0; i < j->n; i++)
-        if (!j->r[i].sync_pending)
-            rcpt_log(j->p, &j->r[i]);
-    for (int k = 0; k < j->ng; k++)
-        maildir_close(&j->g[k].bagdir);
-    for (int i = 0; i < j->n; i++)
-        maildir_close(&j->md[i]);
-    return done;
-}
-
-int deliver_sync(const struct deliver_params *p, struct deliver_rcpt *r, int n,
-                 int (*sync)(const char *dir))
-{
-    int *res = xcalloc((size_t) n + 1, sizeof(int)), done = 0;
-
-    for (int i = 0; i < n; i++) {
-        int rc = 0, fd;         /* res[i]: 1 + errno of the sync covering syncdir (1: fine) */
-
-        if (!r[i].sync_pending)
-            continue;
-        for (int k = 0; k < i && rc == 0; k++)
-            if (res[k] && strcmp(r[k].syncdir, r[i].syncdir) == 0)
-                rc = res[k];
-        if (rc == 0)
-            rc = (sync ? sync : fsync_dir)(r[i].syncdir) == 0 ? 1 : 1 + errno;
-        res[i] = rc;
-        r[i].sync_pending = 0;
-        if (rc == 1) {
-            rcpt_delivered(&r[i]);
-            done++;
-        } else {
-            msg_warn("%s: fsync: %s", r[i].syncdir, strerror(rc - 1));
-            dstatus_errno(&r[i].st, rc - 1);
-            if (!r[i].existed && (fd = open(r[i].syncdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-                unlinkat(fd, r[i].file, 0);
-                close(fd);
-            }
-        }
-        rcpt_log(p, &r[i]);
+    msg_warn("%s: fsync: %s", r->syncdir, strerror(err));
+    dstatus_errno(&r->st, err);
+    if (!r->existed && (fd = open(r->syncdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        unlinkat(fd, r->file, 0);
+        close(fd);
     }
-    free(res);
-    return done;
+    return 0;
 }
-

@@ -1,5 +1,6 @@
-/* deliver_write.c - write one file of the delivery core: a new tmp file, the
- * prepended lines, the message, fsync. See deliver.h for the whole picture.
+/* deliver_write.c - write the files of one delivery: a new tmp file, the
+ * prepended lines, the message, fsync; and the name each file gets in new/.
+ * See deliver_write.h, and deliver.h for the whole picture.
  *
  * The message is read exactly once from a pipe: the first file written is
  * fed from the pipe, and every further file copies its message bytes from
@@ -7,22 +8,27 @@
  * own bytes with pread. The header scan (loop detection, the Received date)
  * and the message hash of the deterministic name (msgname.h) run on the
  * first copy, whichever source it comes from, and again on the next copy if
- * that one failed half-way.
+ * that one failed half-way. Linking the files is not done here
+ * (deliver_commit.c).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
-#include "deliver_int.h"
+#include "deliver_write.h"
 #include "log.h"
 #include "mailbag.h"
+#include "mem.h"
 #include "msgname.h"
 #include "status.h"
 
-int deliver_write_all(int fd, const char *p, size_t n)
+int write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
         ssize_t w = write(fd, p, n);
@@ -38,48 +44,75 @@ int deliver_write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+void dmsg_init(struct dmsg *m, const struct deliver_params *p, int fd, const struct deliver_rcpt *r,
+               int n, char *iobuf)
+{
+    struct stat st;
+
+    memset(m, 0, sizeof(*m));
+    m->p = p;
+    m->fd = fd;
+    m->is_file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    m->r = r;
+    m->n = n;
+    m->iobuf = iobuf;
+    m->looped = xcalloc((size_t) n + 1, sizeof(int));
+    m->key.qid_ok = msgname_qid_ok(p->queue_id);
+}
+
+void dmsg_free(struct dmsg *m)
+{
+    free(m->looped);
+    m->looped = NULL;
+}
+
+int dmsg_looped(const struct dmsg *m, int i)
+{
+    return m->looped[i];
+}
+
 static void scan_found(void *ctx, const char *value)
 {
-    struct job *j = ctx;
+    struct dmsg *m = ctx;
 
-    for (int i = 0; i < j->n; i++) {
-        const struct deliver_rcpt *r = &j->r[i];
+    for (int i = 0; i < m->n; i++) {
+        const struct deliver_rcpt *r = &m->r[i];
 
         if (!dstatus_is_pending(&r->st))
             continue;
         if ((r->mbx.address[0] && strcasecmp(value, r->mbx.address) == 0)
             || strcasecmp(value, r->address) == 0)
-            j->looped[i] = 1;
+            m->looped[i] = 1;
     }
 }
 
 /* The first Received header naming the queue id dates the message. */
 static void scan_received(void *ctx, const char *value, size_t len)
 {
-    struct job *j = ctx;
+    struct dmsg *m = ctx;
 
-    if (j->when_state == 0)
-        j->when_state = msgname_received(value, len, j->p->queue_id, &j->when);
+    if (m->key.when_state == 0)
+        m->key.when_state = msgname_received(value, len, m->p->queue_id, &m->key.when);
 }
 
-static void scan_begin(struct job *j)
+static void scan_begin(struct dmsg *m)
 {
-    hdrscan_init(&j->scan, scan_found, j);
-    if (j->qid_ok)
-        hdrscan_on_received(&j->scan, scan_received);
-    j->hash = MSGNAME_HASH_INIT;
-    j->when_state = 0;
-    j->hashed = 0;
+    hdrscan_init(&m->scan, scan_found, m);
+    if (m->key.qid_ok)
+        hdrscan_on_received(&m->scan, scan_received);
+    m->key.hash = MSGNAME_HASH_INIT;
+    m->key.when_state = 0;
+    m->key.hashed = 0;
 }
 
-static void prefix(const struct job *j, const struct group *g, buf_t *b)
+static void prefix(const struct dmsg *m, const struct dgroup *g, buf_t *b)
 {
-    const struct deliver_rcpt *one = &j->r[j->members[g->first]];
+    const struct deliver_rcpt *one = &m->r[g->members[0]];
 
     if (g->bag)
-        mailbag_envelope(b, j->p->sender, g->po, j->p->queue_id, j->r, &j->members[g->first], g->n);
+        mailbag_envelope(b, m->p->sender, g->po, m->p->queue_id, m->r, g->members, g->n);
     buf_puts(b, "Return-Path: <");
-    mailbag_safe(b, j->p->sender);
+    mailbag_safe(b, m->p->sender);
     buf_puts(b, ">\n");
     if (g->n == 1) {            /* several would show Bcc recipients to each other */
         buf_puts(b, "Delivered-To: ");
@@ -88,53 +121,66 @@ static void prefix(const struct job *j, const struct group *g, buf_t *b)
     }
 }
 
-/* One chunk of message bytes into G's file (and the scanner on the first copy). */
-static int put(struct job *j, struct group *g, size_t len, int scan)
+/* One chunk of message bytes into F (and the scanner on the first copy). */
+static int put(struct dmsg *m, struct dfile *f, size_t len, int scan)
 {
     if (scan) {
-        hdrscan_feed(&j->scan, j->iobuf, len);
-        j->hash = msgname_hash(j->hash, j->iobuf, len);
+        hdrscan_feed(&m->scan, m->iobuf, len);
+        m->key.hash = msgname_hash(m->key.hash, m->iobuf, len);
     }
-    g->size += (long long) len;
-    return deliver_write_all(g->fd, j->iobuf, len);
+    f->size += (long long) len;
+    return write_all(f->fd, m->iobuf, len);
 }
 
 /* The scanned copy failed half-way: a spool file can be read again by the
  * next group's copy, which then scans and hashes from the start. -1. */
-static int rescan(struct job *j, int scan)
+static int rescan(struct dmsg *m, int scan)
 {
     int saved = errno;
 
-    if (scan && j->in_file)
-        j->scanned = 0;
+    if (scan && m->is_file)
+        m->scanned = 0;
     errno = saved;
     return -1;
 }
 
-/* Copy the message into G's file. 0, or -1 with G->st set (errno kept). */
-static int copy_body(struct job *j, struct group *g)
+/* Where F's bytes come from: the pipe or the spool file (SRC, from offset
+ * 0), or the pipe's first copy (its message bytes, [*OFF, *END)). 0, or -1
+ * (errno EIO, F->st set) when that first copy failed. */
+static int source(struct dmsg *m, struct dfile *f, int *src, long long *off, long long *end)
 {
-    int scan = !j->scanned, src = j->in;
-    long long off = 0, end = -1;
-    ssize_t got;
-
-    if (scan)
-        scan_begin(j);
-    j->scanned = 1;
-    if (!j->in_file && j->stream_group >= 0) {          /* the pipe is spent: copy the copy */
-        const struct group *s = &j->g[j->stream_group];
+    *src = m->fd;
+    *off = 0;
+    *end = -1;
+    if (!m->is_file && m->stream != NULL) {     /* the pipe is spent: copy the copy */
+        const struct dfile *s = m->stream;
 
         if (!s->written) {
-            g->st = s->st;
+            f->st = s->st;
             errno = EIO;
             return -1;
         }
-        src = s->fd;
-        off = s->hdrlen;
-        end = s->hdrlen + s->size;
-    } else if (!j->in_file) {
-        j->stream_group = (int) (g - j->g);
+        *src = s->fd;
+        *off = s->hdrlen;
+        *end = s->hdrlen + s->size;
+    } else if (!m->is_file) {
+        m->stream = f;
     }
+    return 0;
+}
+
+/* Copy the message into F. 0, or -1 with F->st set (errno kept). */
+static int copy_body(struct dmsg *m, struct dfile *f)
+{
+    int scan = !m->scanned, src;
+    long long off, end;
+    ssize_t got;
+
+    if (scan)
+        scan_begin(m);
+    m->scanned = 1;
+    if (source(m, f, &src, &off, &end) < 0)
+        return -1;
     for (;;) {
         size_t want = DELIVER_IOBUF;
 
@@ -142,70 +188,146 @@ static int copy_body(struct job *j, struct group *g)
             want = (size_t) (end - off);
         if (want == 0)
             break;
-        got = (src == j->in && !j->in_file) ? read(src, j->iobuf, want) : pread(src, j->iobuf, want, off);
+        got = (src == m->fd && !m->is_file) ? read(src, m->iobuf, want) : pread(src, m->iobuf, want, off);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
-            dstatus_set(&g->st, "4.3.0", "error reading the message: %s", strerror(errno));
-            return rescan(j, scan);
+            dstatus_set(&f->st, "4.3.0", "error reading the message: %s", strerror(errno));
+            return rescan(m, scan);
         }
         if (got == 0)
             break;
         off += got;
-        if (put(j, g, (size_t) got, scan) < 0) {
-            dstatus_errno(&g->st, errno);
-            return rescan(j, scan);
+        if (put(m, f, (size_t) got, scan) < 0) {
+            dstatus_errno(&f->st, errno);
+            return rescan(m, scan);
         }
     }
     if (scan) {
-        hdrscan_end(&j->scan);
-        j->hashed = 1;
+        hdrscan_end(&m->scan);
+        m->key.hashed = 1;
     }
     return 0;
 }
 
-static void where(const struct job *j, const struct group *g, buf_t *b)
+static void where(const struct dmsg *m, const struct dgroup *g, const struct dfile *f, buf_t *b)
 {
     if (g->bag)
-        buf_printf(b, "%s/mailbag/tmp/%s", g->dir, g->tmpname);
+        buf_printf(b, "%s/mailbag/tmp/%s", g->dir, f->tmpname);
     else
-        buf_printf(b, "%s/mailboxes/%s/tmp/%s", g->po, j->r[g->owner].mbx.name, g->tmpname);
+        buf_printf(b, "%s/mailboxes/%s/tmp/%s", g->po, m->r[g->owner].mbx.name, f->tmpname);
 }
 
-int deliver_write(struct job *j, struct group *g)
+int dfile_write(struct dmsg *m, const struct dgroup *g, struct dfile *f)
 {
     buf_t b = BUF_INIT;
     int saved;
 
-    storefs_unique(g->tmpname, sizeof(g->tmpname));
-    g->fd = openat(g->tmpdir, g->tmpname, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (g->fd < 0) {
-        g->tmpname[0] = 0;      /* nothing to unlink */
-        dstatus_errno(&g->st, errno);
+    storefs_unique(f->tmpname, sizeof(f->tmpname));
+    f->fd = openat(g->tmpdir, f->tmpname, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (f->fd < 0) {
+        f->tmpname[0] = 0;      /* nothing to unlink */
+        dstatus_errno(&f->st, errno);
         goto fail;
     }
-    prefix(j, g, &b);
-    g->hdrlen = (long long) b.len;
-    if (deliver_write_all(g->fd, b.data, b.len) < 0) {
-        dstatus_errno(&g->st, errno);
+    prefix(m, g, &b);
+    f->hdrlen = (long long) b.len;
+    if (write_all(f->fd, b.data, b.len) < 0) {
+        dstatus_errno(&f->st, errno);
         goto fail;
     }
-    if (copy_body(j, g) < 0)
+    if (copy_body(m, f) < 0)
         goto fail;
-    if (fsync(g->fd) < 0) {
-        dstatus_errno(&g->st, errno);
+    if (fsync(f->fd) < 0) {
+        dstatus_errno(&f->st, errno);
         goto fail;
     }
     buf_free(&b);
-    g->written = 1;
+    f->written = 1;
     return 0;
 
 fail:
     saved = errno;
     buf_reset(&b);
-    where(j, g, &b);
+    where(m, g, f, &b);
     errno = saved;
-    msg_warn("%s: %s (%m)", b.data, g->st.text);
+    msg_warn("%s: %s (%m)", b.data, f->st.text);
     buf_free(&b);
     return -1;
+}
+
+int dfile_close(const struct dgroup *g, struct dfile *f)
+{
+    int rc = 0;
+
+    if (f->fd >= 0 && close(f->fd) < 0 && f->written) {
+        dstatus_errno(&f->st, errno);
+        msg_warn("%s: closing %s: %m", g->dir, f->tmpname);
+        rc = -1;
+    }
+    f->fd = -1;
+    return rc;
+}
+
+void dfile_remove(const struct dgroup *g, const struct dfile *f)
+{
+    if (f->tmpname[0] && g->tmpdir >= 0 && unlinkat(g->tmpdir, f->tmpname, 0) < 0)
+        msg_warn("%s: unlinking tmp/%s: %m", g->dir, f->tmpname);
+}
+
+/* Deterministic names possible: a usable queue id, a whole hash, a Received date. */
+static int stable(const struct dmsg *m)
+{
+    return m->key.qid_ok && m->key.hashed && m->key.when_state == 1;
+}
+
+#define NAME_MODE "unique file names: a retry after an interrupted delivery may store a second copy"
+
+void dmsg_log_unique(const struct dmsg *m)
+{
+    const char *qid = m->p->queue_id;
+
+    if (stable(m))
+        return;
+    if (qid == NULL || *qid == 0)
+        msg_info("%s (no queue id)", NAME_MODE);
+    else if (!m->key.qid_ok)
+        msg_info("%s (queue id not 1-63 letters and digits)", NAME_MODE);
+    else if (m->key.when_state == 0)
+        msg_info("%s (no Received header names id %s)", NAME_MODE, qid);
+    else
+        msg_info("%s (the date of the Received header naming id %s does not parse)", NAME_MODE, qid);
+}
+
+/* G's hash: the message, where it was received, and a mailbag file's own
+ * recipients (a bag file of a subset of them is a different file). */
+static uint64_t group_hash(const struct dmsg *m, const struct dgroup *g)
+{
+    char when[32];
+    uint64_t h = m->key.hash;
+
+    snprintf(when, sizeof(when), "%lld", m->key.when);
+    h = msgname_hash_str(msgname_hash_str(msgname_hash_str(h, storefs_host()), m->p->queue_id), when);
+    if (g->bag) {
+        h = msgname_hash_str(h, g->po);
+        for (int k = 0; k < g->n; k++) {
+            const struct deliver_rcpt *r = &m->r[g->members[k]];
+
+            h = msgname_hash_str(msgname_hash_str(h, r->mbx.address[0] ? r->mbx.address : r->address),
+                                 r->mbx.name);
+        }
+    }
+    return msgname_final(h);
+}
+
+int dfile_name(const struct dmsg *m, const struct dgroup *g, const struct dfile *f, char *name,
+               size_t size)
+{
+    long long bytes = f->hdrlen + f->size;
+
+    if (stable(m) && msgname_format(name, size, m->key.when, m->p->queue_id, group_hash(m, g),
+                                    storefs_host(), bytes) == 0)
+        return 1;
+    snprintf(name, size, "%s,S=%lld", f->tmpname, bytes);
+    return 0;
 }
