@@ -246,8 +246,12 @@ qid=$(printf '%s\n' "$r" | sed -n 's/.*250 2\.0\.0 \([0-9A-Za-z]*\) Message acce
 check "store trouble: $prog's 4.x.x keeps it in sendmail's queue" \
     wait_for 20 grep -qs "$qid: to=<admin@sales.example.com>.*status=deferred\|$qid: to=<admin@sales.example.com>.*4\.[0-9]\.[0-9]" "$log"
 is "store trouble: one message queued" "$(mta_queue_size)" 1
+# pogate-lda has answered, but sendmail may still hold the job (mailq marks
+# it "*") until it has written the deferral into the queue file.
+check "the queue file says why" wait_for 30 grep -qsE "$deferred" "$SM_DIR/queue/qf$qid"
+job_idle() { ! mta_mailq 2>&1 | grep -q "^$qid\*"; }
+wait_for 30 job_idle
 like "mailq lists it" "$(mta_mailq 2>&1)" "^$qid .*<someone@internet\\.example>"
-like "the queue file says why" "$(cat "$SM_DIR"/queue/qf"$qid" 2>/dev/null)" "$deferred"
 check_fail "not delivered meanwhile" one_file sales/mailboxes/admin/new
 chmod "$mode" "$store/sales"
 check "a queue run (sendmail -q) delivers it" mta_flush
