@@ -8,10 +8,9 @@
 . "${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/postfix.sh"
 
-if [ "$(id -u)" != 0 ] || ! command -v postfix >/dev/null || ! command -v swaks >/dev/null; then
-    skip "needs root, Postfix and swaks"; done_testing
-fi
-if ! getent passwd pogate >/dev/null; then skip "no user pogate (tests/deps.sh makes it)"; done_testing; fi
+if [ "$(id -u)" != 0 ]; then skip "needs root"; done_testing; fi
+need postfix postconf postmap postqueue swaks ss ip
+if ! getent passwd pogate >/dev/null; then not_ok "no user pogate (tests/deps.sh makes it)"; done_testing; fi
 
 # Stop Postfix on any exit, then run what tap.sh asked for at exit (if anything).
 eval "set -- $(trap -p EXIT)"; tap_exit=${3:-}
