@@ -3,6 +3,7 @@
 # `make install` puts programs, man pages and units where an admin expects them.
 . "$(dirname "$0")/../lib/tap.sh"
 
+need man make
 cfg="$TESTTMP/cfg"
 mkdir -p "$cfg"
 

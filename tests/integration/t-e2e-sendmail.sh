@@ -42,11 +42,9 @@ esac
 delay=${E2E_SM_DELAY_CHECKS:-0}
 [ "$delay" = 0 ] || SM_PORT=26030 sink_port=26031 msa_port=26032
 LDA=$BUILDDIR/lda/$prog
-if [ "$(id -u)" != 0 ] || ! command -v swaks >/dev/null || ! command -v unshare >/dev/null ||
-    [ ! -x /usr/sbin/smtp-sink ]; then
-    skip "needs root, swaks, unshare and smtp-sink"; done_testing
-fi
-if [ ! -x "$SM_BIN/sendmail" ]; then skip "no private sendmail (run tests/deps.sh)"; done_testing; fi
+if [ "$(id -u)" != 0 ]; then skip "needs root"; done_testing; fi
+need swaks unshare mount m4 ss smtp-sink postfix
+if [ ! -x "$SM_BIN/sendmail" ]; then not_ok "no private sendmail in $SM_ROOT (tests/deps.sh unpacks it)"; done_testing; fi
 for p in "$MILTER" "$LDA" "$POGATE_MAP"; do
     [ -x "$p" ] || { skip "$p not built"; done_testing; }
 done
