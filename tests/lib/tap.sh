@@ -43,6 +43,10 @@ _tap_rmtmp" EXIT ;;
 fi
 export SRCDIR BUILDDIR TESTTMP
 
+# wait_for, free_port, at_exit and the other small utilities: once, in common.sh.
+# shellcheck source=common.sh
+. "$SRCDIR/tests/lib/common.sh"
+
 _tap_n=0
 _tap_failed=0
 
@@ -95,24 +99,6 @@ is() {
 # like "what" GOT PATTERN: grep -E match.
 like() {
     if printf '%s\n' "$2" | grep -qE -- "$3"; then ok "$1"; else not_ok "$1"; diag "got: '$2'"; diag "want match: '$3'"; fi
-}
-
-# wait_for SECONDS CMD ARGS...: poll every 0.1 s until CMD succeeds; 1 on timeout.
-wait_for() {
-    _limit=$(( $1 * 10 )); shift
-    _i=0
-    while [ "$_i" -lt "$_limit" ]; do
-        if "$@" 2>/dev/null; then return 0; fi
-        sleep 0.1; _i=$((_i + 1))
-    done
-    return 1
-}
-
-# free_port: print a TCP port on 127.0.0.1 nobody listens on now.
-free_port() {
-    _p=$(( 20000 + ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 20000 ))
-    while ss -Hltn "sport = :$_p" 2>/dev/null | grep -q .; do _p=$((_p + 1)); done
-    echo "$_p"
 }
 
 done_testing() {
