@@ -35,7 +35,8 @@ struct bpo {
     int naliases;
     enum po_store store;
     long long maxsize, quota;
-    int outbound, autoreply, paused;
+    int outbound, autoreply;
+    enum po_state state;
     int line;
     char *key, *value;          /* the raw record, for postoffices.cdb */
 };
