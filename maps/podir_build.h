@@ -13,12 +13,15 @@
 #ifndef POGATE_PODIR_BUILD_H
 #define POGATE_PODIR_BUILD_H
 
+#include "buf.h"
 #include "cidr.h"
 #include "podir.h"
 
 struct podir_build_opts {
     const char *confdir;
     const char *transport;      /* pogate.conf mta_transport, e.g. "pogate:" */
+    const char *trusted_networks;       /* pogate.conf (pogate-milter's): for Postfix's tables */
+    int spf_on;                 /* pogate.conf spf is not off: the milter sees every client */
     int dry_run;                /* -n: check only, write nothing */
     int fold;                   /* lowercase keys (always, for these maps) */
 };
@@ -92,8 +95,13 @@ void bdir_load(struct bdir *b);
 /* Cross-check the maps (podir_build.c). */
 void bdir_check(struct bdir *b);
 
-/* Write every output (podir_index.c): 0, or 75 with the reason logged. */
+/* Write every output (podir_index.c): 0; 1 (bad input) or 75 with the
+ * reason logged. */
 int bdir_write(struct bdir *b);
+
+/* Replace PATH with TEXT: temporary file, fsync, rename, fsync of the
+ * directory. 0, or -1 with errno set. */
+int podir_write_text(const char *path, const buf_t *text);
 
 /* Checks shared by the loader. */
 int podir_domain_ok(const char *d);

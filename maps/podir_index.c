@@ -20,6 +20,7 @@
 #include "mem.h"
 #include "podir_build.h"
 #include "poindex.h"
+#include "postfix_maps.h"
 #include "strmap.h"
 
 enum { OUT_PO, OUT_MBX, OUT_ALIAS, OUT_ACCESS, OUT_RELAY, OUT_TRANSPORT, OUT_INDEX, OUT_N };
@@ -215,8 +216,7 @@ static void write_all(struct bdir *b, struct out *o)
     write_access(b, o);
 }
 
-/* Replace PATH with TEXT: temporary file, fsync, rename, fsync of the directory. */
-static int write_text(const char *path, const buf_t *text)
+int podir_write_text(const char *path, const buf_t *text)
 {
     buf_t tmp = BUF_INIT;
     const char *slash = strrchr(path, '/');
@@ -250,11 +250,11 @@ static int write_sendmail(struct bdir *b, struct out *o)
     if (mkdir(dir.data, 0755) < 0 && errno != EEXIST)
         rc = -1;
     buf_printf(&p, "%s/relay-domains", dir.data);
-    if (rc == 0 && write_text(p.data, &o->relay) < 0)
+    if (rc == 0 && podir_write_text(p.data, &o->relay) < 0)
         rc = -1;
     buf_reset(&p);
     buf_printf(&p, "%s/mailertable", dir.data);
-    if (rc == 0 && write_text(p.data, &o->mailertable) < 0)
+    if (rc == 0 && podir_write_text(p.data, &o->mailertable) < 0)
         rc = -1;
     if (rc < 0)
         msg_error("%s: cannot write: %m", p.len ? p.data : dir.data);
@@ -284,16 +284,16 @@ int bdir_write(struct bdir *b)
         write_all(b, &o);
     if (!o.failed && write_sendmail(b, &o) < 0)
         o.failed = 1;
-    for (i = 0; i < OUT_N; i++) {
-        if (o.w[i] && o.failed)
-            cdbw_abort(o.w[i]);
-        else if (o.w[i] && cdbw_commit(o.w[i]) < 0) {
-            msg_error("%s: cannot write: %m", o.path[i]);
+    if (!o.failed) {
+        struct postfix_maps_opts po = { b->o->trusted_networks, b->o->spf_on };
+
+        if ((rc = postfix_maps_write(b, &po)) != 0)
             o.failed = 1;
-        }
-        free(o.path[i]);
     }
-    if (o.failed)
+    o.failed = cdbw_commit_all(o.w, o.path, OUT_N, o.failed) < 0;
+    for (i = 0; i < OUT_N; i++)
+        free(o.path[i]);
+    if (o.failed && rc == 0)
         rc = 75;
     buf_free(&o.relay), buf_free(&o.mailertable);
     return rc;

@@ -39,6 +39,8 @@ static int build_dir(const char *dir, int dry_run)
     if (pogate_conf_load(&conf, dir, &own, 1) == 0) {
         o.confdir = dir;
         o.transport = mc.mta_transport;
+        o.trusted_networks = pogate_conf_other(&conf, "trusted_networks");
+        o.spf_on = strcmp(pogate_conf_other(&conf, "spf"), "off") != 0;
         o.dry_run = dry_run;
         o.fold = 1;
         rc = podir_build(&o);

@@ -5,8 +5,6 @@
  * every path out of a message (end of message, abort, a new MAIL) ends in
  * ctx_msg_reset(). Nothing else owns memory.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,38 +40,26 @@ void ctx_take_qid(struct ctx *c, SMFICTX *m)
     }
 }
 
-struct rcpt *ctx_add_rcpt(struct ctx *c, const char *arg, const char *addr)
+void ctx_add_rcpt(struct ctx *c, const char *arg, const char *addr, const struct rcpt_target *to)
 {
     struct rcpt *r;
 
     if (c->nrcpt == c->rcpt_cap) {
         c->rcpt_cap = c->rcpt_cap ? 2 * c->rcpt_cap : 4;
-        c->rcpts = xrealloc(c->rcpts, (size_t) c->rcpt_cap * sizeof(*c->rcpts));
+        c->rcpts = xrealloc(c->rcpts, c->rcpt_cap * sizeof(*c->rcpts));
     }
     r = &c->rcpts[c->nrcpt++];
-    memset(r, 0, sizeof(*r));
     r->arg = xstrdup(arg);
     r->addr = xstrdup(addr);
-    return r;
-}
-
-static void rcpt_free(struct rcpt *r)
-{
-    free(r->arg);
-    free(r->addr);
-    free(r->canonical);
-}
-
-void ctx_drop_rcpt(struct ctx *c)
-{
-    if (c->nrcpt > 0)
-        rcpt_free(&c->rcpts[--c->nrcpt]);
+    r->to = *to;
 }
 
 void ctx_msg_reset(struct ctx *c)
 {
-    for (int i = 0; i < c->nrcpt; i++)
-        rcpt_free(&c->rcpts[i]);
+    for (size_t i = 0; i < c->nrcpt; i++) {
+        free(c->rcpts[i].arg);
+        free(c->rcpts[i].addr);
+    }
     c->nrcpt = 0;
     free(c->sender);
     c->sender = NULL;
@@ -103,41 +89,33 @@ void ctx_free(SMFICTX *m)
     smfi_setpriv(m, NULL);
 }
 
-sfsistat ctx_reply(SMFICTX *m, struct ctx *c, const char *stage, sfsistat status,
-                   const char *code, const char *xcode, const char *fmt, ...)
+sfsistat ctx_apply(SMFICTX *m, struct ctx *c, const char *stage, const struct verdict *v)
 {
-    char text[512];
-    va_list ap;
+    const char *client = c->client.label[0] ? c->client.label : "unknown";
 
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    /* libmilter refuses text with a bare '%' or CR/LF; addresses may hold either. */
-    for (char *p = text; *p; p++)
-        if (*p == '%' || *p == '\r' || *p == '\n')
-            *p = '?';
-    msg_info("%s: %s from %s: %s %s %s", status == SMFIS_REJECT ? "reject" : "defer", stage,
-             c->client[0] ? c->client : "unknown", code, xcode, text);
-    if (smfi_setreply(m, (char *) code, (char *) xcode, text) != MI_SUCCESS)
-        msg_warn("smfi_setreply(%s %s %s) failed", code, xcode, text);
-    return status;
+    if (v->error)
+        msg_error("%s", v->error);
+    switch (v->action) {
+    case VERDICT_CONTINUE:
+        return SMFIS_CONTINUE;
+    case VERDICT_DISCARD:
+        msg_info("discard: %s from %s: %s", stage, client, v->text);
+        return SMFIS_DISCARD;
+    case VERDICT_REJECT:
+    case VERDICT_TEMPFAIL:
+        break;
+    }
+    msg_info("%s: %s from %s: %s %s %s", v->action == VERDICT_REJECT ? "reject" : "defer", stage,
+             client, v->code, v->xcode, v->text);
+    if (smfi_setreply(m, (char *) v->code, (char *) v->xcode, (char *) v->text) != MI_SUCCESS)
+        msg_warn("smfi_setreply(%s %s %s) failed", v->code, v->xcode, v->text);
+    return v->action == VERDICT_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 }
 
-void ctx_bare_address(const char *arg, buf_t *out)
+sfsistat ctx_tempfail(SMFICTX *m, struct ctx *c, const char *stage, const char *text)
 {
-    const char *p = arg, *end;
-    size_t n = strlen(arg);
+    struct verdict v;
 
-    buf_reset(out);
-    if (n >= 2 && p[0] == '<' && p[n - 1] == '>')
-        p++, n -= 2;
-    end = p + n;
-    /* "@a,@b:user@dom": the route is obsolete and ignored (RFC 5321 4.1.1.3). */
-    if (n && *p == '@') {
-        const char *colon = memchr(p, ':', n);
-
-        if (colon)
-            p = colon + 1;
-    }
-    buf_append(out, p, (size_t) (end - p));
+    verdict_reply(&v, VERDICT_TEMPFAIL, "451", "4.3.0", "%s", text);
+    return ctx_apply(m, c, stage, &v);
 }

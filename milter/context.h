@@ -5,7 +5,8 @@
  * connection's private pointer (smfi_setpriv). ctx_get() also puts the
  * message's queue id on the calling thread's log lines. The connection holds
  * a configuration generation and a map snapshot from connect to close;
- * per-message fields are reset at MAIL, abort and end of message.
+ * per-message fields are reset at MAIL, abort and end of message. The fields
+ * are the plain structs the decisions (decide_*.h) read and fill.
  */
 #ifndef POGATE_MILTER_CONTEXT_H
 #define POGATE_MILTER_CONTEXT_H
@@ -14,18 +15,13 @@
 #include <libmilter/mfapi.h>
 
 #include "buf.h"
+#include "client.h"
+#include "decide_access.h"
+#include "decide_rcpt.h"
 #include "podir.h"
 #include "spf.h"
 #include "state.h"
-
-/* One envelope recipient. */
-struct rcpt {
-    char *arg;                  /* as the MTA gave it: what smfi_delrcpt must name */
-    char *addr;                 /* bare address, no angle brackets */
-    char *canonical;            /* the mailbox's public address; NULL when not a PO's */
-    char where[2 * PODIR_NAME_MAX + 2];  /* "PO/MBX", or "" */
-    long long maxsize;          /* the PO's maxsize; 0 = none */
-};
+#include "verdict.h"
 
 struct outbound_msg;
 
@@ -33,13 +29,9 @@ struct ctx {
     /* The connection. */
     struct milter_gen *gen;     /* configuration, held until close */
     struct podir *maps;         /* map snapshot, held until close; NULL = unreadable */
-    struct sockaddr_storage client_sa;
-    int have_sa;
-    char client[300];           /* "host[ip]" for the tracking line */
+    struct client client;       /* address and "host[ip]" label */
     char *helo;
-    int trusted;                /* access TRUST, trusted_networks, outbound service, SASL */
-    const char *trust_reason;
-    int spf_exempt;             /* access OK: a known relay, no SPF */
+    struct trust trust;         /* access TRUST, trusted_networks, outbound service, SASL */
     unsigned long missing_actions;      /* needed SMFIF_* the MTA refused */
     unsigned long steps;        /* SMFIP_* agreed: NR_HDR/NR_BODY change the replies */
 
@@ -47,7 +39,7 @@ struct ctx {
     char qid[64];
     char *sender;               /* bare address, "" for the null sender */
     struct rcpt *rcpts;
-    int nrcpt, rcpt_cap;
+    size_t nrcpt, rcpt_cap;
     long long declared_size;    /* MAIL SIZE=, 0 if none */
     long long size;             /* header and body bytes seen */
     enum spf_result spf;
@@ -62,10 +54,8 @@ struct ctx *ctx_get(SMFICTX *m);
 /* Take {i} from the MTA when it has one (sendmail at MAIL, Postfix from DATA). */
 void ctx_take_qid(struct ctx *c, SMFICTX *m);
 
-struct rcpt *ctx_add_rcpt(struct ctx *c, const char *arg, const char *addr);
-
-/* Forget the last recipient added (it was refused). */
-void ctx_drop_rcpt(struct ctx *c);
+/* Keep an accepted recipient: ARG as the MTA gave it, ADDR bare, going to TO. */
+void ctx_add_rcpt(struct ctx *c, const char *arg, const char *addr, const struct rcpt_target *to);
 
 /* End of a message (MAIL, abort, end of message): free its fields. */
 void ctx_msg_reset(struct ctx *c);
@@ -73,13 +63,12 @@ void ctx_msg_reset(struct ctx *c);
 /* End of the connection: release everything and clear the private pointer. */
 void ctx_free(SMFICTX *m);
 
-/* Set the SMTP reply for STATUS (SMFIS_REJECT or SMFIS_TEMPFAIL), log it as
- * "reject|defer: STAGE from CLIENT: CODE XCODE TEXT", and return STATUS. */
-sfsistat ctx_reply(SMFICTX *m, struct ctx *c, const char *stage, sfsistat status,
-                   const char *code, const char *xcode, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
+/* Apply verdict V of STAGE: a reply is set and logged as "reject|defer:
+ * STAGE from CLIENT: CODE XCODE TEXT", a discard as "discard: STAGE from
+ * CLIENT: TEXT", V->error first as an error. Returns the SMFIS_* status. */
+sfsistat ctx_apply(SMFICTX *m, struct ctx *c, const char *stage, const struct verdict *v);
 
-/* The address inside "<...>" with any RFC 5321 source route dropped, into OUT. */
-void ctx_bare_address(const char *arg, buf_t *out);
+/* A failure of the MTA or of libmilter at STAGE: 451 4.3.0 TEXT, applied. */
+sfsistat ctx_tempfail(SMFICTX *m, struct ctx *c, const char *stage, const char *text);
 
 #endif

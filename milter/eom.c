@@ -3,17 +3,22 @@
  * Headers and body are only counted (and headers passed to the outbound
  * direction); every change happens at end of message, the one stage where
  * libmilter allows envelope changes: the size check against each PO's
- * maxsize, Received-SPF, the outbound rewrites, and the recipient rewrite to
- * the mailboxes' canonical public addresses. Each message ends with one
- * tracking line carrying the MTA queue id.
+ * maxsize (decide_size.c), Received-SPF, the outbound rewrites, and the
+ * recipient rewrite to the mailboxes' canonical public addresses
+ * (decide_rcpt.c). Each message ends with one tracking line carrying the MTA
+ * queue id.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
 #include "context.h"
+#include "decide_rcpt.h"
+#include "decide_size.h"
 #include "log.h"
+#include "mem.h"
 #include "outbound.h"
 #include "stages.h"
 
@@ -47,23 +52,23 @@ static void track(struct ctx *c, const char *verdict)
 
     buf_reserve(&line, 256);
     buf_puts(&line, "client=");
-    buf_puts(&line, c->client);
+    buf_puts(&line, c->client.label);
     buf_puts(&line, " from=<");
     buf_puts(&line, c->sender ? c->sender : "");
     buf_printf(&line, "> size=%lld spf=%s", c->size, c->spf_checked ? spf_result_name(c->spf) : "-");
-    for (int i = 0; i < c->nrcpt; i++) {
+    for (size_t i = 0; i < c->nrcpt; i++) {
         struct rcpt *r = &c->rcpts[i];
 
         buf_puts(&line, " to=<");
         buf_puts(&line, r->addr);
         buf_putc(&line, '>');
-        if (r->canonical == NULL)
+        if (!r->to.ours)
             continue;
         buf_puts(&line, "->");
-        buf_puts(&line, r->where);
-        if (strcasecmp(r->addr, r->canonical) != 0) {
+        buf_puts(&line, r->to.where);
+        if (strcasecmp(r->addr, r->to.canonical) != 0) {
             buf_puts(&line, "=<");
-            buf_puts(&line, r->canonical);
+            buf_puts(&line, r->to.canonical);
             buf_putc(&line, '>');
         }
     }
@@ -77,53 +82,28 @@ static void track(struct ctx *c, const char *verdict)
     buf_free(&line);
 }
 
-/* The PO limit the counted size breaks, or NULL. */
-static struct rcpt *too_big(struct ctx *c)
-{
-    for (int i = 0; i < c->nrcpt; i++)
-        if (c->rcpts[i].maxsize && c->size > c->rcpts[i].maxsize)
-            return &c->rcpts[i];
-    return NULL;
-}
-
-/* 1 if ADDR is already an envelope recipient that stays, or one added before I. */
-static int already_present(struct ctx *c, int i, const char *addr)
-{
-    for (int j = 0; j < c->nrcpt; j++) {
-        struct rcpt *r = &c->rcpts[j];
-        int rewritten = r->canonical && strcasecmp(r->addr, r->canonical) != 0;
-
-        if (!rewritten && strcasecmp(r->addr, addr) == 0)
-            return 1;
-        if (rewritten && j < i && strcasecmp(r->canonical, addr) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /* Replace each recipient whose canonical address differs; -1 if the MTA refuses. */
 static int rewrite_recipients(SMFICTX *m, struct ctx *c)
 {
+    struct rcpt_change *ch = xcalloc(2 * c->nrcpt + 1, sizeof(*ch));
+    size_t n = rcpt_rewrites(c->rcpts, c->nrcpt, ch);
     char arg[PODIR_ADDR_MAX + 3];
+    int rc = 0;
 
-    for (int i = 0; i < c->nrcpt; i++) {
-        struct rcpt *r = &c->rcpts[i];
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char *what = (char *) ch[i].addr;       /* libmilter's prototypes take char * */
 
-        if (r->canonical == NULL || strcasecmp(r->addr, r->canonical) == 0)
-            continue;
-        if (smfi_delrcpt(m, r->arg) != MI_SUCCESS) {
-            msg_error("smfi_delrcpt(%s) failed", r->arg);
-            return -1;
+        if (ch[i].add) {
+            snprintf(arg, sizeof(arg), "<%s>", ch[i].addr);
+            what = arg;
         }
-        if (already_present(c, i, r->canonical))
-            continue;
-        snprintf(arg, sizeof(arg), "<%s>", r->canonical);
-        if (smfi_addrcpt(m, arg) != MI_SUCCESS) {
-            msg_error("smfi_addrcpt(%s) failed", arg);
-            return -1;
+        if ((ch[i].add ? smfi_addrcpt(m, what) : smfi_delrcpt(m, what)) != MI_SUCCESS) {
+            msg_error("smfi_%s(%s) failed", ch[i].add ? "addrcpt" : "delrcpt", what);
+            rc = -1;
         }
     }
-    return 0;
+    free(ch);
+    return rc;
 }
 
 static sfsistat finish(struct ctx *c, sfsistat st, const char *verdict)
@@ -136,30 +116,23 @@ static sfsistat finish(struct ctx *c, sfsistat st, const char *verdict)
 sfsistat mlfi_eom(SMFICTX *m)
 {
     struct ctx *c = ctx_get(m);
-    struct rcpt *r;
+    struct verdict v;
     sfsistat st;
 
     if (c == NULL)
         return SMFIS_TEMPFAIL;
     ctx_take_qid(c, m);
     c->size += 2;               /* the empty line after the headers */
-    if ((r = too_big(c)) != NULL) {
-        ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_REJECT, "552", "5.3.4",
-                  "message of %lld bytes exceeds the maximum message size of %s", c->size, r->where);
-        return finish(c, SMFIS_REJECT, "reject-size");
-    }
+    if (decide_size_rcpts(c->size, c->rcpts, c->nrcpt, &v) != VERDICT_CONTINUE)
+        return finish(c, ctx_apply(m, c, "END-OF-MESSAGE", &v), "reject-size");
     if (c->ob && (st = outbound_eom(m, c)) != SMFIS_CONTINUE)
         return finish(c, st, st == SMFIS_TEMPFAIL ? "defer" : st == SMFIS_DISCARD ? "discard" : "reject");
     if (c->spf_checked && c->spf_header.len
         && smfi_insheader(m, 0, "Received-SPF", c->spf_header.data) != MI_SUCCESS) {
         msg_error("smfi_insheader(Received-SPF) failed");
-        ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_TEMPFAIL, "451", "4.3.0", "header insert failed");
-        return finish(c, SMFIS_TEMPFAIL, "defer");
+        return finish(c, ctx_tempfail(m, c, "END-OF-MESSAGE", "header insert failed"), "defer");
     }
-    if (rewrite_recipients(m, c) < 0) {
-        ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_TEMPFAIL, "451", "4.3.0",
-                  "recipient rewrite failed");
-        return finish(c, SMFIS_TEMPFAIL, "defer");
-    }
+    if (rewrite_recipients(m, c) < 0)
+        return finish(c, ctx_tempfail(m, c, "END-OF-MESSAGE", "recipient rewrite failed"), "defer");
     return finish(c, SMFIS_CONTINUE, "accept");
 }

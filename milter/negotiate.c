@@ -1,14 +1,14 @@
 /* negotiate.c - milter option negotiation: ask the MTA for exactly what the
  * stages use, and refuse to run half-blind.
  *
- * libmilter aborts the connection when a filter asks for an action the MTA
- * did not offer, so only offered actions are requested; the ones that are
- * missing are remembered in the context and every connection is then
- * tempfailed at connect with an error logged, instead of passing mail that
- * could not be rewritten. Steps no stage uses are switched off, and headers
- * and body chunks are sent without waiting for a reply when the MTA can.
+ * decide_negotiate.c decides from the bits below; the needed actions the MTA
+ * refuses are remembered in the context (connect then tempfails every
+ * session, with this error logged once per connection). Steps no stage uses
+ * are switched off, and headers and body chunks are sent without waiting for
+ * a reply when the MTA can.
  */
 #include "context.h"
+#include "decide_negotiate.h"
 #include "log.h"
 #include "outbound.h"
 #include "stages.h"
@@ -49,23 +49,25 @@ sfsistat mlfi_negotiate(SMFICTX *m, unsigned long actions, unsigned long steps,
                         unsigned long *want_steps, unsigned long *pf2, unsigned long *pf3)
 {
     struct ctx *c = ctx_get(m);
-    unsigned long need = milter_actions();
+    struct negotiate_in in = {
+        .offered_actions = actions, .offered_steps = steps, .need_actions = milter_actions(),
+        .symlist_action = SMFIF_SETSYMLIST, .want_steps = UNUSED_STEPS | NO_REPLY_STEPS | outbound_steps(),
+    };
+    struct negotiate_out out;
 
     (void) f2, (void) f3;
     *pf2 = *pf3 = 0;
     if (c == NULL)
         return SMFIS_REJECT;
     msg_debug("negotiate: MTA offers actions 0x%lx steps 0x%lx", actions, steps);
-    c->missing_actions = need & ~actions;
-    if (c->missing_actions)
+    decide_negotiate(&in, &out);
+    c->missing_actions = out.missing;
+    if (out.missing)
         msg_error("the MTA refuses milter actions 0x%lx (offered 0x%lx, needed 0x%lx):"
-                  " every connection will be tempfailed", c->missing_actions, actions, need);
-    *want_actions = need & actions;
-    if (actions & SMFIF_SETSYMLIST) {
-        *want_actions |= SMFIF_SETSYMLIST;
+                  " every connection will be tempfailed", out.missing, actions, in.need_actions);
+    if (out.macros)
         request_macros(m);
-    }
-    *want_steps = steps & (UNUSED_STEPS | NO_REPLY_STEPS | outbound_steps());
-    c->steps = *want_steps;
+    *want_actions = out.actions;
+    *want_steps = c->steps = out.steps;
     return SMFIS_CONTINUE;
 }

@@ -1,27 +1,18 @@
-/* outbound.c - outbound decisions of pogate-milter; see outbound.h.
+/* outbound.c - the outbound hooks of pogate-milter; see outbound.h.
  *
- * The envelope decisions (spoofing, outbound=no, the sender rewrite, SIZE=
- * against the sender's PO) are made here from the maps alone, at MAIL and
- * RCPT. Headers arrive one by one and are only kept (From:, Sender:,
- * Reply-To: with their per-name index, the first auto-reply marker); every
- * change happens at end of message, where obpolicy.c decides and this file
- * applies: size, auto-reply policy, header rewrites, envelope sender.
- *
- * The null sender: auto-replies are meant to be sent from <> (RFC 3834
- * section 3.3), so a trusted client's <> message whose first From: mailbox is
- * a PO mailbox is treated as that mailbox's outbound mail at end of message
- * (size, autoreply=no, header rewrites; the envelope stays <>). An
- * untrusted client's <> message is not ours to judge (bounces from the
- * Internet).
+ * Headers arrive one by one and are only kept (From:, Sender:, Reply-To:
+ * with their per-name index, and the first auto-reply marker); the
+ * decisions are decide_outbound.c's at MAIL, RCPT and end of message and
+ * obpolicy.c's for each kept header, and this file applies them in order:
+ * refusal, header rewrites, envelope sender.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "addr.h"
 #include "context.h"
-#include "hdraddr.h"
+#include "decide_outbound.h"
 #include "log.h"
 #include "mem.h"
 #include "obpolicy.h"
@@ -35,19 +26,12 @@ struct ob_hdr {
 };
 
 struct outbound_msg {
-    int null_sender;            /* <> from a trusted client: the PO comes from From: */
-    int have_po;                /* the fields below are filled */
-    char po[PODIR_NAME_MAX + 1];
-    char mbx[PODIR_NAME_MAX + 1];
-    char address[PODIR_ADDR_MAX + 1];   /* public address */
-    int autoreply;              /* the PO lets auto-replies out */
-    int po_outbound;            /* the PO and the mailbox may send to the Internet */
-    long long maxsize;          /* the sender PO's maxsize; 0 = none */
+    struct ob_sender sender;
     struct ob_hdr *hdrs;
     int nhdr, hdr_cap;
     int nfrom, nsender, nreplyto;       /* per-name counts so far */
     const char *marker;         /* first auto-reply marker, static; NULL if none */
-    char summary[PODIR_ADDR_MAX + 2 * PODIR_NAME_MAX + 64];
+    char summary[OB_SUMMARY_MAX];      /* set once the message went out */
 };
 
 unsigned long outbound_actions(void)
@@ -63,78 +47,24 @@ unsigned long outbound_steps(void)
     return 0;
 }
 
-static void take_po(struct outbound_msg *ob, const struct po *po, const struct mbx *mbx)
+sfsistat outbound_envfrom(SMFICTX *m, struct ctx *c)
 {
-    ob->have_po = 1;
-    str_copy(ob->po, po->name, sizeof(ob->po));
-    str_copy(ob->mbx, mbx->name, sizeof(ob->mbx));
-    str_copy(ob->address, mbx->address, sizeof(ob->address));
-    ob->autoreply = po->autoreply;
-    ob->po_outbound = po->outbound && mbx->outbound;
-    ob->maxsize = po->maxsize;
-}
+    struct ob_mail_in in = { c->sender, c->trust.trusted, c->declared_size, c->maps };
+    struct ob_sender s;
+    struct verdict v;
 
-/* A trusted client's sender at a PO domain: find the mailbox or refuse. */
-static sfsistat outbound_start(SMFICTX *m, struct ctx *c)
-{
-    struct po po;
-    struct mbx mbx;
-
-    switch (podir_sender(c->maps, c->sender, &po, &mbx)) {
-    case PODIR_ERROR:
-        return ctx_reply(m, c, "MAIL", SMFIS_TEMPFAIL, "451", "4.3.0", "postoffice directory lookup failed");
-    case PODIR_FOUND:
-        break;
-    default:
-        return ctx_reply(m, c, "MAIL", SMFIS_REJECT, "550", "5.7.1",
-                         "<%s>: sender is not a postoffice mailbox", c->sender);
+    if (decide_ob_mail(&in, &s, &v) != VERDICT_CONTINUE)
+        return ctx_apply(m, c, "MAIL", &v);
+    if (s.outbound) {
+        c->ob = xcalloc(1, sizeof(*c->ob));
+        c->ob->sender = s;
     }
-    if (c->declared_size && po.maxsize && c->declared_size > po.maxsize) {
-        return ctx_reply(m, c, "MAIL", SMFIS_REJECT, "552", "5.3.4",
-                         "<%s>: SIZE=%lld exceeds the maximum message size of postoffice %s",
-                         c->sender, c->declared_size, po.name);
-    }
-    c->ob = xcalloc(1, sizeof(*c->ob));
-    take_po(c->ob, &po, &mbx);
     return SMFIS_CONTINUE;
 }
 
-sfsistat outbound_envrcpt(SMFICTX *m, struct ctx *c, const char *rcpt)
+const struct ob_sender *outbound_sender(const struct ctx *c)
 {
-    struct outbound_msg *ob = c->ob;
-
-    if (!ob->have_po || ob->po_outbound)
-        return SMFIS_CONTINUE;
-    return ctx_reply(m, c, "RCPT", SMFIS_REJECT, "550", "5.7.1",
-                     "<%s>: %s/%s may not send mail to the Internet (<%s>)",
-                     c->sender, ob->po, ob->mbx, rcpt);
-}
-
-sfsistat outbound_envfrom(SMFICTX *m, struct ctx *c)
-{
-    const char *at = strrchr(c->sender, '@');
-
-    if (*c->sender == 0 && c->trusted) {
-        c->ob = xcalloc(1, sizeof(*c->ob));     /* decided from From: at end of message */
-        c->ob->null_sender = 1;
-        return SMFIS_CONTINUE;
-    }
-    if (at == NULL)
-        return SMFIS_CONTINUE;  /* null sender or a local name: not ours to judge */
-    switch (podir_domain(c->maps, at + 1, NULL)) {
-    case PODIR_ERROR:
-        return ctx_reply(m, c, "MAIL", SMFIS_TEMPFAIL, "451", "4.3.0", "postoffice directory lookup failed");
-    case PODIR_NOT_PO:
-        return SMFIS_CONTINUE;
-    default:
-        break;
-    }
-    if (!c->trusted) {
-        return ctx_reply(m, c, "MAIL", SMFIS_REJECT, "550", "5.7.1",
-                         "<%s>: postoffice senders must authenticate or use a trusted relay",
-                         c->sender);
-    }
-    return outbound_start(m, c);
+    return c->ob ? &c->ob->sender : NULL;
 }
 
 /* The per-name counter of a rewritten header. */
@@ -166,61 +96,6 @@ void outbound_header(struct ctx *c, const char *name, const char *value)
     h->index = ++*name_count(ob, name);
 }
 
-/* The null sender: the PO of the first From: mailbox, if it is a PO mailbox.
- * Returns PODIR_FOUND (ob filled), PODIR_ERROR, or anything else for "not ours". */
-static enum podir_result null_sender_po(struct ctx *c)
-{
-    struct outbound_msg *ob = c->ob;
-    enum podir_result res = PODIR_NOT_PO;
-    const struct hdraddr_mailbox *mb;
-    struct hdraddr_list *l = NULL;
-    const char *why;
-    struct addr a;
-    struct po po;
-    struct mbx mbx;
-
-    for (int i = 0; i < ob->nhdr && l == NULL; i++)
-        if (strcasecmp(ob->hdrs[i].name, "From") == 0)
-            l = hdraddr_parse(ob->hdrs[i].value, strlen(ob->hdrs[i].value), &why);
-    if (l == NULL || hdraddr_count(l) == 0)
-        goto done;
-    mb = hdraddr_at(l, 0);
-    if (addr_parse(mb->addr, strlen(mb->addr), 0, &a) != ADDR_OK)
-        goto done;
-    if ((res = podir_sender(c->maps, a.key, &po, &mbx)) == PODIR_FOUND)
-        take_po(ob, &po, &mbx);
-done:
-    if (l)
-        hdraddr_free(l);
-    return res;
-}
-
-/* 1 if some envelope recipient is outside every postoffice. */
-static int has_internet_rcpt(const struct ctx *c)
-{
-    for (int i = 0; i < c->nrcpt; i++)
-        if (c->rcpts[i].canonical == NULL)
-            return 1;
-    return 0;
-}
-
-/* autoreply=no: an auto-reply to the Internet is refused or dropped. */
-static sfsistat autoreply_policy(SMFICTX *m, struct ctx *c)
-{
-    struct outbound_msg *ob = c->ob;
-
-    if (ob->autoreply || ob->marker == NULL || !has_internet_rcpt(c))
-        return SMFIS_CONTINUE;
-    if (c->gen->mc.autoreply_action == AUTOREPLY_DISCARD) {
-        msg_info("discard: END-OF-MESSAGE from %s: auto-reply (%s) from %s/%s to the Internet,"
-                 " postoffice %s has autoreply=no", c->client, ob->marker, ob->po, ob->mbx, ob->po);
-        return SMFIS_DISCARD;
-    }
-    return ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_REJECT, "550", "5.7.1",
-                     "auto-replies (%s) from postoffice %s may not be sent to the Internet",
-                     ob->marker, ob->po);
-}
-
 /* From:, Sender:, Reply-To: to the public addresses; -1 means tempfail (replied). */
 static int rewrite_headers(SMFICTX *m, struct ctx *c)
 {
@@ -236,17 +111,16 @@ static int rewrite_headers(SMFICTX *m, struct ctx *c)
         case OB_KEEP:
             break;
         case OB_UNPARSEABLE:
-            msg_warn("%s: header %s #%d left as it is: %s", c->client, h->name, h->index, why);
+            msg_warn("%s: header %s #%d left as it is: %s", c->client.label, h->name, h->index, why);
             break;
         case OB_TEMPFAIL:
-            ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_TEMPFAIL, "451", "4.3.0",
-                      "postoffice directory lookup failed");
+            ctx_tempfail(m, c, "END-OF-MESSAGE", "postoffice directory lookup failed");
             rc = -1;
             break;
         case OB_CHANGED:
             if (smfi_chgheader(m, h->name, h->index, out.data) != MI_SUCCESS) {
                 msg_error("smfi_chgheader(%s, %d) failed", h->name, h->index);
-                ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_TEMPFAIL, "451", "4.3.0", "header rewrite failed");
+                ctx_tempfail(m, c, "END-OF-MESSAGE", "header rewrite failed");
                 rc = -1;
             }
             break;
@@ -256,55 +130,44 @@ static int rewrite_headers(SMFICTX *m, struct ctx *c)
     return rc;
 }
 
-/* The envelope sender to the public address, unless it is already that (or <>). */
-static sfsistat rewrite_sender(SMFICTX *m, struct ctx *c)
+/* The values of the From: headers, in order (a null sender's mailbox is the first one's). */
+static const char **from_values(const struct outbound_msg *ob, size_t *n)
 {
-    struct outbound_msg *ob = c->ob;
-    char arg[PODIR_ADDR_MAX + 3];
+    const char **from = xcalloc((size_t) ob->nhdr + 1, sizeof(*from));
 
-    if (ob->null_sender || strcasecmp(ob->address, c->sender) == 0)
-        return SMFIS_CONTINUE;
-    snprintf(arg, sizeof(arg), "<%s>", ob->address);
-    if (smfi_chgfrom(m, arg, NULL) != MI_SUCCESS) {
-        msg_error("smfi_chgfrom(%s) failed", arg);
-        return ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_TEMPFAIL, "451", "4.3.0", "sender rewrite failed");
-    }
-    return SMFIS_CONTINUE;
+    *n = 0;
+    for (int i = 0; i < ob->nhdr; i++)
+        if (strcasecmp(ob->hdrs[i].name, "From") == 0)
+            from[(*n)++] = ob->hdrs[i].value;
+    return from;
 }
 
 sfsistat outbound_eom(SMFICTX *m, struct ctx *c)
 {
     struct outbound_msg *ob = c->ob;
-    sfsistat st;
+    struct ob_eom_in in = { .maps = c->maps, .marker = ob->marker, .size = c->size, .sender = c->sender,
+                            .internet_rcpt = rcpt_any_foreign(c->rcpts, c->nrcpt),
+                            .autoreply_discard = c->gen->mc.autoreply_action == AUTOREPLY_DISCARD };
+    const char **from = from_values(ob, &in.nfrom);
+    struct ob_eom_out out;
+    struct verdict v;
+    char arg[PODIR_ADDR_MAX + 3];
 
-    if (ob->null_sender) {
-        switch (null_sender_po(c)) {
-        case PODIR_FOUND:
-            break;
-        case PODIR_ERROR:
-            return ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_TEMPFAIL, "451", "4.3.0",
-                             "postoffice directory lookup failed");
-        default:
-            return SMFIS_CONTINUE;      /* From: names no PO mailbox: not outbound */
-        }
-        if (!ob->po_outbound && has_internet_rcpt(c))
-            return ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_REJECT, "550", "5.7.1",
-                             "<>: %s/%s may not send mail to the Internet", ob->po, ob->mbx);
-    }
-    if (ob->maxsize && c->size > ob->maxsize) {
-        return ctx_reply(m, c, "END-OF-MESSAGE", SMFIS_REJECT, "552", "5.3.4",
-                         "message of %lld bytes exceeds the maximum message size of postoffice %s",
-                         c->size, ob->po);
-    }
-    if ((st = autoreply_policy(m, c)) != SMFIS_CONTINUE)
-        return st;
+    in.from = from;
+    decide_ob_eom(&in, &ob->sender, &out, &v);
+    free(from);
+    if (v.action != VERDICT_CONTINUE || !out.outbound)
+        return ctx_apply(m, c, "END-OF-MESSAGE", &v);
     if (rewrite_headers(m, c) < 0)
         return SMFIS_TEMPFAIL;
-    if ((st = rewrite_sender(m, c)) != SMFIS_CONTINUE)
-        return st;
-    snprintf(ob->summary, sizeof(ob->summary), "outbound=%s/%s sender=<%s>%s%s",
-             ob->po, ob->mbx, ob->null_sender ? "" : ob->address,
-             ob->marker ? " autoreply=" : "", ob->marker ? ob->marker : "");
+    if (out.new_sender[0]) {
+        snprintf(arg, sizeof(arg), "<%s>", out.new_sender);
+        if (smfi_chgfrom(m, arg, NULL) != MI_SUCCESS) {
+            msg_error("smfi_chgfrom(%s) failed", arg);
+            return ctx_tempfail(m, c, "END-OF-MESSAGE", "sender rewrite failed");
+        }
+    }
+    str_copy(ob->summary, out.summary, sizeof(ob->summary));
     return SMFIS_CONTINUE;
 }
 

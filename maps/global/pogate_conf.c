@@ -26,7 +26,7 @@ static struct conf_schema schema(struct pogate_conf *c, const struct conf_table 
     t[0] = (struct conf_table) { pogate_params, pogate_nparams, c };
     if (n > 0)
         memcpy(t + 1, own, (size_t) n * sizeof(*t));
-    return (struct conf_schema) { t, n + 1, conf_all, conf_nall };
+    return (struct conf_schema) { t, n + 1, conf_all, conf_nall, c->others };
 }
 
 int pogate_conf_load(struct pogate_conf *c, const char *confdir, const struct conf_table *own, int n)
@@ -37,6 +37,8 @@ int pogate_conf_load(struct pogate_conf *c, const char *confdir, const struct co
 
     memset(c, 0, sizeof(*c));
     c->confdir = xstrdup(confdir);
+    c->others = xcalloc(conf_nall, sizeof(*c->others));
+    s.other_text = c->others;
     conf_defaults(&s);
     buf_printf(&path, "%s/pogate.conf", confdir);
     errors = conf_read(&s, path.data);
@@ -46,12 +48,21 @@ int pogate_conf_load(struct pogate_conf *c, const char *confdir, const struct co
     return errors;
 }
 
+const char *pogate_conf_other(const struct pogate_conf *c, const char *name)
+{
+    struct conf_schema s = { NULL, 0, conf_all, conf_nall, c->others };
+
+    return conf_other(&s, name);
+}
+
 void pogate_conf_free(struct pogate_conf *c, const struct conf_table *own, int n)
 {
     struct conf_schema s = schema(c, own, n);
 
     conf_free(&s);
+    free(c->others);
     free(c->confdir);
     c->confdir = NULL;
+    c->others = NULL;
     free((void *) s.tables);
 }

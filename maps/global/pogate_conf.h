@@ -22,6 +22,7 @@ struct pogate_conf {
     char *socket_group;         /* group of unix sockets ("" = the user's) */
     int log_level;              /* enum msg_level */
     char *log_file;             /* "" = syslog */
+    char **others;              /* text of other programs' parameters (pogate_conf_other) */
 };
 
 extern const struct conf_param pogate_params[];
@@ -35,6 +36,11 @@ extern const size_t conf_nall;
  * (fresh structs: what they held is not freed), over the defaults; sets the log
  * level. Logs each error; returns their count. */
 int pogate_conf_load(struct pogate_conf *c, const char *confdir, const struct conf_table *own, int n);
+
+/* The text of another program's parameter NAME as pogate.conf sets it, else
+ * its default (pogate-map writes the MTA's tables from the milter's
+ * trusted_networks and spf, say); NULL for an unknown name. */
+const char *pogate_conf_other(const struct pogate_conf *c, const char *name);
 
 /* Free what pogate_conf_load filled in, in C and OWN. */
 void pogate_conf_free(struct pogate_conf *c, const struct conf_table *own, int n);

@@ -46,6 +46,11 @@ int cdbw_commit(struct cdbw *w);
 /* Throw the temporary file away. */
 void cdbw_abort(struct cdbw *w);
 
+/* Several files that belong together: with FAILED, abort every W[i] (NULL
+ * entries are skipped); otherwise commit each, PATH[i] naming it in the
+ * error logged when that fails. 0, or -1 when a commit failed. */
+int cdbw_commit_all(struct cdbw **w, char *const *path, int n, int failed);
+
 /* fsync the directory that holds PATH (after a rename into it). */
 int cdbw_sync_dir(const char *path);
 

@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "cdbfile.h"
+#include "log.h"
 #include "mem.h"
 
 struct cdbw {
@@ -338,4 +339,20 @@ int cdb_errno_temporary(int err)
     default:
         return 0;
     }
+}
+
+int cdbw_commit_all(struct cdbw **w, char *const *path, int n, int failed)
+{
+    for (int i = 0; i < n; i++) {
+        if (w[i] == NULL)
+            continue;
+        if (failed) {
+            cdbw_abort(w[i]);
+        } else if (cdbw_commit(w[i]) < 0) {
+            msg_error("%s: cannot write: %m", path[i]);
+            failed = 1;
+        }
+        w[i] = NULL;
+    }
+    return failed ? -1 : 0;
 }

@@ -129,8 +129,13 @@ int conf_set(const struct conf_schema *s, const char *name, const char *value, c
         return *why = "unknown parameter name", -1;
     if (parse_value(p, value, &idx, &n, why) < 0)
         return -1;
-    if (base == NULL)           /* another program's: checked, not kept */
+    if (base == NULL) {         /* another program's: checked, its text kept if asked */
+        if (s->other_text != NULL) {
+            free(s->other_text[p - s->others]);
+            s->other_text[p - s->others] = xstrdup(value);
+        }
         return 0;
+    }
     field = (char *) base + p->offset;
     switch (p->type) {
     case CONF_STR:
@@ -281,8 +286,20 @@ void conf_print(const struct conf_schema *s, FILE *fp)
             print_param(&s->tables[t].params[i], s->tables[t].base, fp);
 }
 
+const char *conf_other(const struct conf_schema *s, const char *name)
+{
+    for (size_t i = 0; i < s->nothers; i++)
+        if (strcmp(s->others[i].name, name) == 0)
+            return s->other_text && s->other_text[i] ? s->other_text[i] : s->others[i].def;
+    return NULL;
+}
+
 void conf_free(const struct conf_schema *s)
 {
+    for (size_t i = 0; s->other_text && i < s->nothers; i++) {
+        free(s->other_text[i]);
+        s->other_text[i] = NULL;
+    }
     for (int t = 0; t < s->ntables; t++)
         for (size_t i = 0; i < s->tables[t].count; i++) {
             const struct conf_param *p = &s->tables[t].params[i];

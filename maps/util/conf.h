@@ -40,12 +40,15 @@ struct conf_table {
 };
 
 /* What one program reads: the tables it stores into, and the parameters of
- * everybody else (OTHERS may hold the program's own names too). */
+ * everybody else (OTHERS may hold the program's own names too). When
+ * OTHER_TEXT is not NULL (room for NOTHERS), the text of each of those that
+ * the file sets is kept there (NULL: not set), as postconf would show it. */
 struct conf_schema {
     const struct conf_table *tables;
     int ntables;
     const struct conf_param *others;
     size_t nothers;
+    char **other_text;
 };
 
 /* Every parameter of the tables set to its default; what the structs held
@@ -66,7 +69,11 @@ int conf_set(const struct conf_schema *s, const char *name, const char *value, c
 /* Print the tables' parameters as "name = value", in table order. */
 void conf_print(const struct conf_schema *s, FILE *fp);
 
-/* Free the strings the tables hold (they become NULL). */
+/* The text of parameter NAME of the others as the file set it, else its
+ * default; NULL for a name that is not among them. */
+const char *conf_other(const struct conf_schema *s, const char *name);
+
+/* Free the strings the tables and OTHER_TEXT hold (they become NULL). */
 void conf_free(const struct conf_schema *s);
 
 /* Number parsers shared with the maps: "10M", "2G", "512k", "0" ; "30s", "5m", "1h". */

@@ -38,7 +38,7 @@ static void every_init(struct every *e)
     e->t[2] = (struct conf_table) { lda_params, lda_nparams, &e->dc };
     e->t[3] = (struct conf_table) { lmtp_params, lmtp_nparams, &e->lc };
     e->t[4] = (struct conf_table) { map_params, map_nparams, &e->pc };
-    e->s = (struct conf_schema) { e->t, 5, conf_all, conf_nall };
+    e->s = (struct conf_schema) { e->t, 5, conf_all, conf_nall, NULL };
     conf_defaults(&e->s);
 }
 

@@ -26,12 +26,21 @@ check "pogate-milter starts" rel_milter
 check "Postfix starts with the milter" rel_postfix 26204
 
 # The recompiling loop, in the background: alternate sets, one pogate-map run each.
+# The daemons look at index.cdb at most once a second, and a run of recompiles
+# can be over in less: the first B and the first A are kept until a message
+# has come through them, so that both sets are seen on any machine.
+in_box() { find "$TESTTMP/store/rel/mailboxes/$1/new" -type f 2>/dev/null | wc -l; }
 recompile() {
-    local i set fails=0
+    local i set fails=0 before
     for i in $(seq 1 "$k"); do
         set=$([ $((i % 2)) = 1 ] && echo B || echo A)
+        before=$(in_box "${set,,}")
         cp "$W/$set/aliases" "$C/aliases.new" && mv "$C/aliases.new" "$C/aliases"
         "$POGATE_MAP" -c "$C" >>"$W/map.log" 2>&1 || fails=$((fails + 1))
+        if [ "$i" -le 2 ]; then
+            wait_for 60 sh -c '[ "$(find "$1" -type f | wc -l)" -gt "$2" ]' sh \
+                "$TESTTMP/store/rel/mailboxes/${set,,}/new" "$before" || fails=$((fails + 1))
+        fi
         echo "$i" >"$W/done"
     done
     echo "$fails" >"$W/map-fails"

@@ -28,9 +28,9 @@ static void fixture_write(const char *name, const char *text)
     }
 }
 
-static int fixture_build(int dry_run)
+__attribute__((unused)) static int fixture_build(int dry_run)
 {
-    struct podir_build_opts o = { fixture_dir, "pogate:", dry_run, 1 };
+    struct podir_build_opts o = { .confdir = fixture_dir, .transport = "pogate:", .dry_run = dry_run, .fold = 1 };
 
     return podir_build(&o);
 }

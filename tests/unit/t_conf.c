@@ -29,7 +29,7 @@ static const struct conf_table tables[] = {
 };
 #define NTABLES ((int) (sizeof(tables) / sizeof(tables[0])))
 static struct conf_table all[NTABLES];
-static struct conf_schema every = { all, NTABLES, conf_all, 0 };
+static struct conf_schema every = { all, NTABLES, conf_all, 0, NULL };
 
 static void setup_tables(void)
 {
@@ -107,7 +107,7 @@ static void test_one_program(void)
     struct pogate_conf pcf;
     struct lda_conf only;
     struct conf_table own[2] = { { pogate_params, pogate_nparams, &pcf }, { lda_params, lda_nparams, &only } };
-    struct conf_schema s = { own, 2, conf_all, conf_nall };
+    struct conf_schema s = { own, 2, conf_all, conf_nall, NULL };
 
     is_int(parse_with(&s, "spf = reject\nquota_action = bounce\nmilter_socket = unix:/x\n"), 0,
            "another program's valid parameters are accepted");
