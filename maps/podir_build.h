@@ -30,6 +30,10 @@ struct podir_build_opts {
  * 75: temporary trouble (cannot read or write), reported. */
 int podir_build(const struct podir_build_opts *o);
 
+/* podir_build() with the options of DIR/pogate.conf (podir_conf.c): what
+ * pogate-map does with no FILE. The same exit codes; a bad pogate.conf is 1. */
+int podir_build_dir(const char *dir, int dry_run);
+
 /* ---- the in-memory model (private to the builder) ---- */
 
 struct bpo {
