@@ -61,7 +61,7 @@ check "the Internet sink listens" e2e_sink_start "$sink" "$sink_port"
 if [ "$kind" = postfix ]; then
     sed -e "s|/etc/pogate|$conf|g" -e "s|unix:/run/pogate/milter.sock|unix:$sock|g" \
         "$SRCDIR/contrib/postfix/main.cf" >>"$PF_DIR/etc/main.cf"
-    sed -e "s|/usr/sbin/pogate-lda|$LDA|g" -e '/^submission/,/^[^ ]/{/^submission/d;/^ /d}' \
+    sed -e "s|/usr/sbin/pogate-lda|$LDA|g" -e "s|/etc/pogate|$conf|g" -e '/^submission/,/^[^ ]/{/^submission/d;/^ /d}' \
         "$SRCDIR/contrib/postfix/master.cf" >>"$PF_DIR/etc/master.cf"
     pf_conf "mynetworks = 127.0.0.1/32" "smtpd_milter_maps =" \
         "default_transport = smtp:[127.0.0.1]:$sink_port" "relay_transport = smtp:[127.0.0.1]:$sink_port"
@@ -78,6 +78,14 @@ fi
 check "$kind starts" mta_start
 
 po() { "$POGATE_PO" -c "$conf" "$@" 2>&1; }
+# The milter sees a rebuilt index.cdb within a second by itself; SIGUSR1
+# makes it now, so the next message is judged by the new state.
+reloaded() {
+    local n
+    n=$(grep -c 'reload: configuration and maps reloaded' "$mlog")
+    kill -USR1 "$MILTER_PID"
+    wait_for 10 bash -c "[ \$(grep -c 'reload: configuration and maps reloaded' '$mlog') -gt $n ]"
+}
 at_sink() { grep -lr -- "$1" "$sink" 2>/dev/null | wc -l; }
 sink_has() { [ "$(at_sink "$1")" -ge "$2" ]; }
 held_ids() {
@@ -92,6 +100,7 @@ records() { find "$hold/$1" -type f 2>/dev/null | wc -l; }
 token=po-hold-$kind-$$
 
 is "pause sales outbound: active -> inbound-only" "$(po pause sales outbound)" "sales: active -> inbound-only"
+check "... the milter has the new maps" reloaded
 N=3
 ok250=0
 for i in $(seq 1 $N); do
@@ -106,12 +115,20 @@ like "... the milter's tracking line says verdict=hold" "$(cat "$log")" "outboun
 r=$(mta_send gate@legacy.po friend@internet.example --header "Subject: $token-legacy" --body "body $token-legacy" 2>&1)
 check "another postoffice's outbound mail leaves meanwhile" wait_for 20 sink_has "$token-legacy" 1
 is "... nothing of the paused postoffice reached the Internet" "$(at_sink "$token-[0-9]")" 0
-r=$(mta_send someone@internet.example john.smith@sales.example.com --local-interface 127.0.0.2 \
+r=$(mta_send someone@internet.example john.smith@sales.example.com \
     --header "Subject: $token-in" --body "body $token-in" 2>&1)
-check "inbound to sales still flows (inbound-only)" wait_for 20 bash -c "grep -rlq -- '$token-in' '$store/sales/mailboxes/jsmith/new'" ||
-    { diag "$(printf '%s\n' "$r" | tail -n 8)"; diag "$(mta_mailq | tail -n 8)"; }
+if wait_for 20 bash -c "grep -rlq -- '$token-in' '$store/sales/mailboxes/jsmith/new'"; then
+    ok "inbound to sales still flows (inbound-only)"
+else
+    not_ok "inbound to sales still flows (inbound-only)"
+    diag "$(printf '%s\n' "$r" | tail -n 6)"
+    diag "$(mta_mailq 2>&1 | tail -n 6)"
+    [ "$kind" != postfix ] || diag "$(grep -v postfix/postlog "$PF_LOG" | tail -n 12)"
+    diag "$(tail -n 5 "$log")"
+fi
 
 is "pause legacy: active -> paused" "$(po pause legacy)" "legacy: active -> paused"
+check "... the milter has the new maps" reloaded
 mta_send gate@legacy.po friend@internet.example --header "Subject: $token-lheld" --body "body $token-lheld" >/dev/null 2>&1
 check "... its outbound message is held too" wait_for 20 test "$(held_count)" -ge $((N + 1))
 out=$(po show sales)
