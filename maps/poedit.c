@@ -105,8 +105,11 @@ static int find_attr(const char *t, const struct rec *r, const char *name, struc
             if (inq) {          /* a quoted value running over from the line above */
                 if (t[k] == '\\' && k + 1 < e)
                     k++;
-                else if (t[k] == '"')
+                else if (t[k] == '"') {
                     inq = 0;
+                    if (k + 1 < e && !blank(t[k + 1]))
+                        return *why = "text after a closing quote", -1;
+                }
                 k++;
                 continue;
             }
@@ -133,7 +136,8 @@ static int find_attr(const char *t, const struct rec *r, const char *name, struc
                     inq = 1;
                     continue;
                 }
-                k++;
+                if (++k < e && !blank(t[k]))
+                    return *why = "text after a closing quote", -1;
             } else {
                 while (k < e && !blank(t[k]))
                     k++;
@@ -142,7 +146,7 @@ static int find_attr(const char *t, const struct rec *r, const char *name, struc
                 if (found)
                     return *why = "the attribute is given twice", -1;
                 found = 1;
-                *a = (struct attr) { vs, k, t[vs] == '"' };
+                *a = (struct attr) { vs, k, vs < e && t[vs] == '"' };
             }
         }
     }

@@ -74,6 +74,8 @@ static void refused(void)
     is_int(set("A state=\"pa\n  used\"\n", "a", "active", &out, &line), POEDIT_BAD, "the value itself over two lines");
     is_int(set("A domain=a\x01\n", "a", "paused", &out, &line), POEDIT_BAD, "control character");
     is_int(set("A name=\"open\n", "a", "paused", &out, &line), POEDIT_BAD, "unterminated quote");
+    is_int(set("A state=\"x\"y\n", "a", "paused", &out, &line), POEDIT_BAD,
+           "text after a closing quote (the fuzzer's find: the edit would have glued it on)");
     is_int(set("A domain=a\n", "a", "pa used", &out, &line), POEDIT_BAD, "a value with a blank");
     is_int(out.len, 0, "... no output on refusal");
     buf_free(&out);
