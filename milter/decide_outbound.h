@@ -13,7 +13,9 @@
  *  - end of message: the null sender's mailbox and outbound=yes, the counted
  *    size against the sender PO's maxsize, PO autoreply=no against an
  *    auto-reply to the Internet (550 5.7.1, or discarded with
- *    autoreply_action = discard), and the envelope sender's new value.
+ *    autoreply_action = discard), the envelope sender's new value, and
+ *    whether the message is to be held in the MTA (its PO's outbound
+ *    direction is stopped: pogate-po(8) releases it on resume).
  * A map that cannot be read is 451 4.3.0, never a reject.
  */
 #ifndef POGATE_MILTER_DECIDE_OUTBOUND_H
@@ -35,6 +37,7 @@ struct ob_sender {
     int autoreply;              /* the PO lets auto-replies out */
     int may_send_out;           /* the PO and the mailbox have outbound=yes */
     long long maxsize;          /* the PO's maxsize; 0 = none */
+    int held;                   /* the PO's outbound direction is stopped (state=, or its hub's) */
 };
 
 struct ob_mail_in {
@@ -62,12 +65,14 @@ struct ob_eom_in {
     const char *sender;         /* bare envelope sender */
 };
 
-#define OB_SUMMARY_MAX (PODIR_ADDR_MAX + 2 * PODIR_NAME_MAX + 64)
+#define OB_SUMMARY_MAX (PODIR_ADDR_MAX + 3 * PODIR_NAME_MAX + 96)
 
 struct ob_eom_out {
     int outbound;               /* 0: a null sender whose From: names no mailbox: change nothing */
     char new_sender[PODIR_ADDR_MAX + 1];        /* "" = keep; else smfi_chgfrom <new_sender> */
     char summary[OB_SUMMARY_MAX];       /* for the tracking line */
+    int hold;                   /* quarantine the message (after the rewrites) ... */
+    char hold_reason[2 * PODIR_NAME_MAX];       /* ... with this reason */
 };
 
 /* End of message of an outbound message from *S (a null sender's mailbox is

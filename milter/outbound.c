@@ -13,6 +13,7 @@
 
 #include "context.h"
 #include "decide_outbound.h"
+#include "held.h"
 #include "log.h"
 #include "mem.h"
 #include "obpolicy.h"
@@ -32,11 +33,12 @@ struct outbound_msg {
     int nfrom, nsender, nreplyto;       /* per-name counts so far */
     const char *marker;         /* first auto-reply marker, static; NULL if none */
     char summary[OB_SUMMARY_MAX];      /* set once the message went out */
+    int held;                   /* quarantined for its PO */
 };
 
 unsigned long outbound_actions(void)
 {
-    return SMFIF_CHGFROM | SMFIF_CHGHDRS;
+    return SMFIF_CHGFROM | SMFIF_CHGHDRS | SMFIF_QUARANTINE;
 }
 
 /* Headers must be sent (SMFIP_NOHDRS is never asked for), but every outbound
@@ -142,6 +144,29 @@ static const char **from_values(const struct outbound_msg *ob, size_t *n)
     return from;
 }
 
+/* The PO's outbound direction is stopped: record the queue id (held.h), then
+ * have the MTA hold the message. Without the record pogate-po could not
+ * release it, so either failing tempfails the message. */
+static int hold(SMFICTX *m, struct ctx *c, const struct ob_eom_out *out)
+{
+    const char *dir = c->gen->conf.hold_dir;
+
+    if (!held_qid_ok(c->qid)) {
+        msg_error("no queue id from the MTA (macro i at end of message): cannot hold for %s", c->ob->sender.po);
+        return -1;
+    }
+    if (held_add(dir, c->ob->sender.po, c->qid) < 0) {
+        msg_error("%s/%s/%s: cannot record the held message: %m", dir, c->ob->sender.po, c->qid);
+        return -1;
+    }
+    if (smfi_quarantine(m, (char *) out->hold_reason) != MI_SUCCESS) {
+        msg_error("smfi_quarantine failed");
+        held_remove(dir, c->ob->sender.po, c->qid);
+        return -1;
+    }
+    return 0;
+}
+
 sfsistat outbound_eom(SMFICTX *m, struct ctx *c)
 {
     struct outbound_msg *ob = c->ob;
@@ -167,6 +192,9 @@ sfsistat outbound_eom(SMFICTX *m, struct ctx *c)
             return ctx_tempfail(m, c, "END-OF-MESSAGE", "sender rewrite failed");
         }
     }
+    if (out.hold && hold(m, c, &out) < 0)
+        return ctx_tempfail(m, c, "END-OF-MESSAGE", "the message cannot be held");
+    ob->held = out.hold;
     str_copy(ob->summary, out.summary, sizeof(ob->summary));
     return SMFIS_CONTINUE;
 }
@@ -189,4 +217,9 @@ void outbound_reset(struct ctx *c)
 const char *outbound_summary(const struct ctx *c)
 {
     return c->ob ? c->ob->summary : "";
+}
+
+int outbound_held(const struct ctx *c)
+{
+    return c->ob ? c->ob->held : 0;
 }

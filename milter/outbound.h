@@ -34,6 +34,9 @@ sfsistat outbound_eom(SMFICTX *m, struct ctx *c);
 void outbound_reset(struct ctx *c);
 
 /* A few words for the tracking line ("" when the message is inbound). */
+/* 1 when the message was held for its PO (after outbound_eom). */
+int outbound_held(const struct ctx *c);
+
 const char *outbound_summary(const struct ctx *c);
 
 #endif

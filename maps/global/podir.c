@@ -72,20 +72,22 @@ static int corrupt(const struct podir *d, const char *what, const char *key)
 /* Fill *po from the P: record of NAME (NAME as stored, lowercase). */
 static enum podir_result po_record(struct podir *d, const char *name, struct po *po)
 {
-    const char *v, *f[12];
+    const char *v, *f[POINDEX_PO_FIELDS];
     size_t len;
+    enum po_state state;
     int rc = get(d, POINDEX_PO, name, &v, &len);
 
     if (rc <= 0)
         return rc < 0 ? PODIR_ERROR : PODIR_NOT_PO;
-    if (fields(v, len, f, 12) < 0)
+    if (fields(v, len, f, POINDEX_PO_FIELDS) < 0 || postate_parse(f[9], &state) < 0)
         return corrupt(d, "postoffice", name);
     if (po) {
         po->name = f[0], po->domain = f[1], po->alias_domains = f[2], po->internal = f[3];
         po->store = strcmp(f[4], "mailbag") == 0 ? PO_STORE_MAILBAG : PO_STORE_MAILDIR;
         po->maxsize = num(f[5]), po->quota = num(f[6]);
-        po->outbound = (int) num(f[7]), po->autoreply = (int) num(f[8]), po->paused = (int) num(f[9]);
-        po->postmaster = f[10], po->via = f[11];
+        po->outbound = (int) num(f[7]), po->autoreply = (int) num(f[8]);
+        po->state = state, po->paused = (int) num(f[10]), po->held = (int) num(f[11]);
+        po->postmaster = f[12], po->via = f[13];
     }
     return PODIR_FOUND;
 }

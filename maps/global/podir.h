@@ -19,6 +19,8 @@
 
 #include <sys/socket.h>
 
+#include "postate.h"
+
 #define PODIR_NAME_MAX 64       /* PO and mailbox names: [a-z0-9._-], not starting with '.' */
 #define PODIR_ADDR_MAX 320      /* RFC 5321 path limit, with room */
 
@@ -35,7 +37,9 @@ struct po {
     long long quota;            /* bytes; 0 = no quota */
     int outbound;               /* 1: users may send to the Internet */
     int autoreply;              /* 1: auto-replies may leave for the Internet */
-    int paused;                 /* state=paused: deliveries defer (4.2.1) */
+    enum po_state state;        /* state= of this PO as written (postate.h) */
+    int paused;                 /* inbound stopped, by its state or its hub's: deliveries defer (4.2.1) */
+    int held;                   /* outbound stopped, by its state or its hub's: outbound mail is held */
     const char *postmaster;     /* mailbox name in this PO that postmaster@ reaches */
     const char *via;            /* hub PO name for a downstream PO, "" if none */
 };
