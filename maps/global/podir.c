@@ -184,7 +184,7 @@ static enum podir_access access_of(const char *v, size_t len)
         return ACCESS_REJECT;
     if (len == 5 && memcmp(v, "TRUST", 5) == 0)
         return ACCESS_TRUST;
-    return ACCESS_NONE;
+    return ACCESS_ERROR;        /* pogate-map writes no other value */
 }
 
 static enum podir_access access_cidr(struct podir *d, const struct cidr *ip)
@@ -195,13 +195,14 @@ static enum podir_access access_cidr(struct podir *d, const struct cidr *ip)
     const char *v;
     size_t len;
     struct cidr net;
+    int rc;
 
     for (i = 0; i < n; i++) {
         net = *ip;
         cidr_mask(&net, lens[i] > ip->len ? ip->len : lens[i]);
         cidr_key(&net, key, sizeof(key));
-        if (get(d, POINDEX_NETWORK, key, &v, &len) > 0)
-            return access_of(v, len);
+        if ((rc = get(d, POINDEX_NETWORK, key, &v, &len)) != 0)
+            return rc < 0 ? ACCESS_ERROR : access_of(v, len);
     }
     return ACCESS_NONE;
 }

@@ -61,7 +61,9 @@ enum podir_result {
     PODIR_NO_MAILBOX = 2        /* a PO domain, but no such mailbox: 5.1.1 */
 };
 
-enum podir_access { ACCESS_NONE, ACCESS_OK, ACCESS_REJECT, ACCESS_TRUST };
+/* ACCESS_ERROR: the record of the matching network cannot be read (a corrupt
+ * index): tempfail, never reject, never trust. */
+enum podir_access { ACCESS_NONE, ACCESS_OK, ACCESS_REJECT, ACCESS_TRUST, ACCESS_ERROR };
 
 struct podir;                   /* one snapshot (opaque) */
 struct podir_cache;             /* a refcounted "current snapshot" holder for daemons */
