@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "buf.h"
 #include "log.h"
 #include "mem.h"
@@ -15,6 +16,7 @@ const struct conf_param pogate_params[] = {
     CONF_PARAM(socket_group, CONF_STR, "", NULL, struct pogate_conf, socket_group),
     CONF_PARAM(log_level, CONF_ENUM, "info", "error|warning|info|debug", struct pogate_conf, log_level),
     CONF_PARAM(log_file, CONF_STR, "", NULL, struct pogate_conf, log_file),
+    CONF_PARAM(counters_file, CONF_STR, POGATE_RUNDIR "/counters", NULL, struct pogate_conf, counters_file),
 };
 const size_t pogate_nparams = sizeof(pogate_params) / sizeof(pogate_params[0]);
 

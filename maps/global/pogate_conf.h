@@ -22,6 +22,7 @@ struct pogate_conf {
     char *socket_group;         /* group of unix sockets ("" = the user's) */
     int log_level;              /* enum msg_level */
     char *log_file;             /* "" = syslog */
+    char *counters_file;        /* the host's shared counters (metrics.h), "" = none */
     char **others;              /* text of other programs' parameters (pogate_conf_other) */
 };
 
