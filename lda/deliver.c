@@ -34,6 +34,7 @@ void deliver_rcpt_init(struct deliver_rcpt *r, const char *address, const struct
                        const struct mbx *mbx)
 {
     memset(r, 0, sizeof(*r));
+    clock_gettime(CLOCK_MONOTONIC, &r->started);
     r->address = address;
     r->po = *po;
     r->mbx = *mbx;
@@ -46,6 +47,7 @@ int deliver_resolve(struct podir *d, const char *address, struct deliver_rcpt *r
     enum addr_status as;
 
     memset(r, 0, sizeof(*r));
+    clock_gettime(CLOCK_MONOTONIC, &r->started);
     r->address = address;
     dstatus_pending(&r->st);
     if ((as = addr_parse(address, strlen(address), 0, &a)) != ADDR_OK) {

@@ -14,6 +14,7 @@
 #include "deliver_int.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "msgname.h"
 
 /* Links refused by the file system: recipient I gets a copy of its own. */
@@ -314,6 +315,8 @@ void deliver_log(const struct deliver_params *p, const struct deliver_rcpt *r)
     const struct dstatus *s = &r->st;
     const char *what = dstatus_is_pending(s) ? "held" : dstatus_is_ok(s) ? "delivered"
         : dstatus_is_temp(s) ? "deferred" : "bounced";
+
+    metrics_delivery(r->po.name, *what == 'h' ? "deferred" : what, r->size, &r->started);
 
     msg_info("to=<%s>, from=<%s>, po=%s, mailbox=%s, size=%lld, path=%s%s%s, status=%s (%s)",
              r->address, p->sender, r->po.name ? r->po.name : "-", r->mbx.name[0] ? r->mbx.name : "-",
