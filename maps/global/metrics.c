@@ -60,8 +60,12 @@ void metrics_open(const char *path)
 
     if (path == NULL || *path == 0 || counters)
         return;
-    if ((counters = counters_open(path, 1, &why)) == NULL)
-        msg_warn("counters_file %s: %s%s: not counting", path, why ? why : "", why ? "" : "%m");
+    if ((counters = counters_open(path, 1, &why)) != NULL)
+        return;
+    if (why)
+        msg_warn("counters_file %s: %s: not counting", path, why);
+    else
+        msg_warn("counters_file %s: %m: not counting", path);
 }
 
 struct counters *metrics_counters(void) { return counters; }
