@@ -11,7 +11,7 @@ pkgs="build-essential autoconf automake libtool pkg-config m4
       libmilter-dev libspf2-dev libcdb-dev tinycdb
       postfix postfix-cdb miltertest swaks libio-socket-inet6-perl
       valgrind clang libclang-rt-14-dev procps iproute2 util-linux
-      dovecot-core dovecot-lmtpd hyperfine time"
+      dovecot-core dovecot-lmtpd hyperfine time curl"
 
 missing=
 for p in $pkgs; do
