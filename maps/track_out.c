@@ -5,6 +5,7 @@
  * malformed byte of a hostile log reaches the terminal.
  */
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "json.h"
@@ -77,7 +78,8 @@ static void rcpt_text(const struct tmsg *m, const struct trcpt *r, buf_t *out)
         }
         if (r->attempts > 1)
             buf_printf(out, " (%d attempts)", r->attempts);
-        if (r->text && *r->text) {
+        if (r->text && *r->text && strcasecmp(r->text, r->status) != 0
+            && !(r->status[0] == 's' && strcasecmp(r->text, "sent") == 0)) {
             buf_puts(out, " (");
             clean(out, r->text);
             buf_putc(out, ')');
