@@ -83,7 +83,7 @@ static long long mailq_time(const char *p, const char *end, time_t now)
     size_t n;
     const char *m;
 
-    p = skip_blanks(word_end(p, end), end);     /* the weekday */
+    p = skip_blanks(word_end(skip_blanks(p, end), end), end);      /* past the weekday */
     if (end - p < 12)
         return 0;
     for (m = months; *m && memcmp(m, p, 3) != 0; m += 3)
