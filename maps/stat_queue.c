@@ -125,7 +125,9 @@ static struct statq_msg *mailq_head(const char *p, const char *end, time_t now, 
     m->qid[n] = 0;
     str_copy(m->queue, e > p + n && p[n] == '*' ? "active" : e > p + n && p[n] == '!' ? "hold" : "deferred",
              sizeof(m->queue));
-    m->size = strtoll(sz, NULL, 10);
+    m->size = 0;
+    for (const char *d = sz; d < end && *d >= '0' && *d <= '9' && m->size < (1LL << 50); d++)
+        m->size = m->size * 10 + (*d - '0');
     m->arrival = mailq_time(word_end(sz, end), end, now);
     /* The sender is the last word. */
     se = end;

@@ -226,7 +226,9 @@ static int rfc5424(struct logline_ctx *ctx, const char *p, const char *end, stru
     }
     out->host = f[0], out->hostlen = (size_t) (fe[0] - f[0]);
     out->prog = f[1], out->proglen = (size_t) (fe[1] - f[1]);
-    out->pid = is_digit(*f[2]) ? strtol(f[2], NULL, 10) : -1;
+    out->pid = f[2] < fe[2] && is_digit(*f[2]) ? 0 : -1;
+    for (const char *d = f[2]; out->pid >= 0 && d < fe[2] && is_digit(*d) && out->pid < 1000000000L; d++)
+        out->pid = out->pid * 10 + (*d - '0');
     if (p < end && *p == ' ')
         p++;
     if (p < end && *p == '[') {         /* structured data: skip to the last ']' of it */
