@@ -144,9 +144,8 @@ static int fill(struct tinput *in)
 
 static void tidy(char *line, size_t *len)
 {
-    for (size_t i = 0; i < *len; i++)
-        if (line[i] == 0)
-            line[i] = '?';
+    for (char *z = memchr(line, 0, *len); z; z = memchr(z, 0, *len - (size_t) (z - line)))
+        *z = '?';
     if (*len && line[*len - 1] == '\r')
         (*len)--;
 }

@@ -27,6 +27,7 @@ struct track {
     struct tmsg *pending[64];   /* pogate-milter refusals before a queue id */
     int npending;
     char **wanted;              /* queue ids asked for, and their bounces */
+    unsigned char (*skip)[256]; /* ... each one's Horspool shift table */
     int nwanted, wanted_cap;
     int qid_only;               /* every query is a queue id */
     long long now;              /* the latest time of the log so far */

@@ -56,25 +56,41 @@ void track_want(struct track *t, const char *qid)
     if (t->nwanted == t->wanted_cap) {
         t->wanted_cap = t->wanted_cap ? 2 * t->wanted_cap : 8;
         t->wanted = xrealloc(t->wanted, (size_t) t->wanted_cap * sizeof(*t->wanted));
+        t->skip = xrealloc(t->skip, (size_t) t->wanted_cap * sizeof(*t->skip));
+    }
+    {
+        size_t n = strlen(qid) < 255 ? strlen(qid) : 255;
+        unsigned char *skip = t->skip[t->nwanted];
+
+        memset(skip, (int) n, 256);
+        for (size_t i = 0; i + 1 < n; i++)
+            skip[(unsigned char) qid[i]] = (unsigned char) (n - 1 - i);
     }
     t->wanted[t->nwanted++] = xstrdup(qid);
+}
+
+/* Horspool's search for the wanted queue id I in the LEN bytes at P. */
+static int holds(const struct track *t, int i, const char *p, size_t len)
+{
+    const char *w = t->wanted[i];
+    size_t n = strlen(w);
+    const unsigned char *skip = t->skip[i];
+
+    if (n == 0 || n > 255)
+        return 0;
+    for (size_t k = 0; k + n <= len; k += skip[(unsigned char) p[k + n - 1]])
+        if (p[k + n - 1] == w[n - 1] && memcmp(p + k, w, n - 1) == 0)
+            return 1;
+    return 0;
 }
 
 int track_line_wanted(const struct track *t, const char *line, size_t len)
 {
     if (!t->qid_only)
         return 1;
-    for (int i = 0; i < t->nwanted; i++) {
-        size_t n = strlen(t->wanted[i]);
-
-        for (const char *p = line; len >= n && (p = memchr(p, t->wanted[i][0], len - (size_t) (p - line)));
-             p++) {
-            if ((size_t) (line + len - p) < n)
-                break;
-            if (memcmp(p, t->wanted[i], n) == 0)
-                return 1;
-        }
-    }
+    for (int i = 0; i < t->nwanted; i++)
+        if (holds(t, i, line, len))
+            return 1;
     return 0;
 }
 
@@ -358,6 +374,7 @@ void track_free(struct track *t)
     for (int i = 0; i < t->nwanted; i++)
         free(t->wanted[i]);
     free(t->wanted);
+    free(t->skip);
     free(t->heap);
     free(t->buckets);
     free(t);
