@@ -98,7 +98,8 @@ void track_out_text(const struct tmsg *m, buf_t *out)
     buf_puts(out, m->qid[0] ? m->qid : "NOQUEUE");
     buf_puts(out, "  ");
     stamp(out, m->first);
-    buf_printf(out, "  %s", track_msg_state(m));
+    buf_puts(out, "  ");
+    clean(out, track_msg_state(m));
     if (m->last > m->first && m->first)
         buf_printf(out, " (%lld s)", m->last - m->first);
     buf_putc(out, '\n');

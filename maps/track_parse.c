@@ -20,6 +20,13 @@ static struct tslice slice(const char *p, const char *end)
     return s;
 }
 
+static struct tslice lit(const char *s)
+{
+    struct tslice v = { s, strlen(s) };
+
+    return v;
+}
+
 static int has_prefix(const char *p, const char *end, const char *lit)
 {
     size_t n = strlen(lit);
@@ -244,18 +251,18 @@ static enum tkind sendmail_line(const char *text, const char *end, struct tevent
     struct tslice sub;
 
     if ((p = key_at(text, text, end, "reject=")) != NULL) {
-        ev->verdict = slice("reject", "reject" + 6);
+        ev->verdict = lit("reject");
         ev->reply = slice(p, end);
         ev->sender = has_prefix(text, end, "Milter: from=") ? field(text, end, "from=", 0) : none;
         if (has_prefix(text, end, "Milter: to=") || key_at(text, text, end, "ruleset=check_rcpt,")) {
             ev->rcpt[0].addr = has_prefix(text, end, "Milter: ") ? field(text, end, "to=", 0) : field(text, end, "arg1=", 0);
             ev->nrcpts = ev->rcpt[0].addr.n > 0;
-            ev->stage = slice("RCPT", "RCPT" + 4);
+            ev->stage = lit("RCPT");
         } else if (has_prefix(text, end, "Milter: data") || has_prefix(text, end, "Milter: eom")) {
-            ev->stage = slice("DATA", "DATA" + 4);
+            ev->stage = lit("DATA");
         } else {
-            ev->stage = key_at(text, text, end, "ruleset=check_relay,") ? slice("CONNECT", "CONNECT" + 7)
-                : slice("MAIL", "MAIL" + 4);
+            ev->stage = key_at(text, text, end, "ruleset=check_relay,") ? lit("CONNECT")
+                : lit("MAIL");
             if (ev->sender.n == 0 && key_at(text, text, end, "ruleset=check_mail,"))
                 ev->sender = field(text, end, "arg1=", 0);
         }
