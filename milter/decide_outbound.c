@@ -47,10 +47,10 @@ static enum verdict_action sender_mailbox(const struct ob_mail_in *in, struct ob
         return verdict_reply(v, VERDICT_REJECT, "550", "5.7.1", "<%s>: sender is not a postoffice mailbox",
                              in->sender);
     }
+    take_po(s, &po, &mbx);      /* the sender's PO, for the metrics, also when refused */
     if (decide_size_po(in->declared_size, po.name, po.maxsize, in->sender, v) != VERDICT_CONTINUE)
         return v->action;
     s->outbound = 1;
-    take_po(s, &po, &mbx);
     return VERDICT_CONTINUE;
 }
 

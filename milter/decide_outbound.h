@@ -47,7 +47,8 @@ struct ob_mail_in {
     struct podir *maps;
 };
 
-/* MAIL: *S says whether the message is outbound (and from which mailbox). */
+/* MAIL: *S says whether the message is outbound (and from which mailbox);
+ * a mailbox refused for its SIZE= still names its PO (have_po). */
 enum verdict_action decide_ob_mail(const struct ob_mail_in *in, struct ob_sender *s, struct verdict *v);
 
 /* RCPT of RCPT, outside every PO, in a message from S (SENDER its envelope sender). */

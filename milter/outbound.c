@@ -15,6 +15,7 @@
 #include "decide_outbound.h"
 #include "held.h"
 #include "log.h"
+#include "metrics.h"
 #include "mem.h"
 #include "obpolicy.h"
 #include "outbound.h"
@@ -34,6 +35,7 @@ struct outbound_msg {
     const char *marker;         /* first auto-reply marker, static; NULL if none */
     char summary[OB_SUMMARY_MAX];      /* set once the message went out */
     int held;                   /* quarantined for its PO */
+    const char *judged;         /* "reject" once refused, else "accept" once accepted: counted at reset */
 };
 
 unsigned long outbound_actions(void)
@@ -55,8 +57,11 @@ sfsistat outbound_envfrom(SMFICTX *m, struct ctx *c)
     struct ob_sender s;
     struct verdict v;
 
-    if (decide_ob_mail(&in, &s, &v) != VERDICT_CONTINUE)
+    if (decide_ob_mail(&in, &s, &v) != VERDICT_CONTINUE) {
+        if (s.have_po && v.action == VERDICT_REJECT)
+            metrics_outbound(s.po, "reject");
         return ctx_apply(m, c, "MAIL", &v);
+    }
     if (s.outbound) {
         c->ob = xcalloc(1, sizeof(*c->ob));
         c->ob->sender = s;
@@ -181,6 +186,8 @@ sfsistat outbound_eom(SMFICTX *m, struct ctx *c)
     in.from = from;
     decide_ob_eom(&in, &ob->sender, &out, &v);
     free(from);
+    if (v.action == VERDICT_REJECT)
+        outbound_judged(c, "reject");
     if (v.action != VERDICT_CONTINUE || !out.outbound)
         return ctx_apply(m, c, "END-OF-MESSAGE", &v);
     if (rewrite_headers(m, c) < 0)
@@ -196,7 +203,14 @@ sfsistat outbound_eom(SMFICTX *m, struct ctx *c)
         return ctx_tempfail(m, c, "END-OF-MESSAGE", "the message cannot be held");
     ob->held = out.hold;
     str_copy(ob->summary, out.summary, sizeof(ob->summary));
+    outbound_judged(c, "accept");
     return SMFIS_CONTINUE;
+}
+
+void outbound_judged(struct ctx *c, const char *verdict)
+{
+    if (c->ob && verdict && (c->ob->judged == NULL || strcmp(verdict, "reject") == 0))
+        c->ob->judged = verdict;
 }
 
 void outbound_reset(struct ctx *c)
@@ -205,6 +219,8 @@ void outbound_reset(struct ctx *c)
 
     if (ob == NULL)
         return;
+    if (ob->judged && ob->sender.have_po)
+        metrics_outbound(ob->sender.po, ob->judged);
     for (int i = 0; i < ob->nhdr; i++) {
         free(ob->hdrs[i].name);
         free(ob->hdrs[i].value);

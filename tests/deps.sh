@@ -64,6 +64,7 @@ valgrind                 valgrind callgrind_annotate
 strace                   strace
 hyperfine                hyperfine
 time                     /usr/bin/time
+curl                     curl
 '
 pkgs=$(printf '%s\n' "$PACKAGES" | awk 'NF { print $1 }')
 if [ "${1:-}" = --list ]; then

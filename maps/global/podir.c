@@ -159,7 +159,7 @@ static enum podir_result lookup_address(struct podir *d, const char *prefix, con
         return rc < 0 ? PODIR_ERROR : mbx_record(d, v, len, po, mbx);
     if ((at = strrchr(address, '@')) == NULL)
         return PODIR_NOT_PO;
-    if ((rc = podir_domain(d, at + 1, NULL)) != PODIR_FOUND)
+    if ((rc = podir_domain(d, at + 1, po)) != PODIR_FOUND)
         return rc;
     if (catchall && (rc = get(d, prefix, at, &v, &len)) != 0)
         return rc < 0 ? PODIR_ERROR : mbx_record(d, v, len, po, mbx);
@@ -251,6 +251,24 @@ int podir_po_at(struct podir *d, int i, struct po *po)
     name[len] = 0;
     rc = po_record(d, name, po);
     return rc == PODIR_NOT_PO ? corrupt(d, "postoffice list", key) : rc;
+}
+
+long long podir_mtime(struct podir *d)
+{
+    return d ? (long long) cdbr_stat(d->r)->st_mtime : 0;
+}
+
+int podir_mailbox_count(struct podir *d, const char *po)
+{
+    size_t pos = 0, klen, vlen, plen = strlen(POINDEX_MAILBOX), nlen = strlen(po);
+    const char *k, *v;
+    int n = 0, rc = 0;
+
+    while (d && (rc = cdbr_next(d->r, &pos, &k, &klen, &v, &vlen)) == 1)
+        if (klen > plen + nlen + 1 && memcmp(k, POINDEX_MAILBOX, plen) == 0
+            && memcmp(k + plen, po, nlen) == 0 && k[plen + nlen] == '/')
+            n++;
+    return d && rc == 0 ? n : -1;
 }
 
 int podir_name_ok(const char *name)

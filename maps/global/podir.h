@@ -79,7 +79,8 @@ enum podir_result podir_domain(struct podir *d, const char *domain, struct po *p
 enum podir_result podir_po(struct podir *d, const char *name, struct po *po);
 
 /* Inbound recipient -> PO and mailbox: full address (public or alias), then the
- * PO's @domain catch-all alias, then postmaster@ every PO domain. Case-insensitive. */
+ * PO's @domain catch-all alias, then postmaster@ every PO domain. Case-insensitive.
+ * PODIR_NO_MAILBOX fills *po with the domain's postoffice (podir_sender too). */
 enum podir_result podir_resolve(struct podir *d, const char *address, struct po *po, struct mbx *mbx);
 
 /* Outbound sender (internal or public address of a mailbox) -> PO and mailbox. */
@@ -95,6 +96,13 @@ long long podir_max_size(struct podir *d);
 /* Number of POs, and the i-th one (0 <= i < count): for listing and mailbag scans. */
 int podir_po_count(struct podir *d);
 int podir_po_at(struct podir *d, int i, struct po *po);
+
+/* Modification time of the index.cdb the snapshot D is (0 for NULL). */
+long long podir_mtime(struct podir *d);
+
+/* Mailboxes of the postoffice named PO (a scan of the whole index: for
+ * admin tools, not per message); -1 when the index is corrupt. */
+int podir_mailbox_count(struct podir *d, const char *po);
 
 /* Daemon side: the current snapshot, reopened when index.cdb changes. */
 struct podir_cache *podir_cache_new(const char *confdir);

@@ -28,6 +28,7 @@ struct pogate_conf {
     char *mta_config;           /* its config directory (Postfix) or .cf (sendmail); "" = default */
     char *mta_command_directory;        /* where Postfix's postqueue and postsuper are */
     char *sendmail_path;        /* the MTA's sendmail(1) command */
+    char *counters_file;        /* the host's shared counters (metrics.h), "" = none */
     char **others;              /* text of other programs' parameters (pogate_conf_other) */
 };
 

@@ -49,6 +49,26 @@ static void foreign(const char *addr, const char *what)
     ok(!to.ours && to.canonical[0] == 0, "... not a PO mailbox");
 }
 
+/* What the metrics count for ADDR: its postoffice and verdict word. */
+static void counted(const char *addr, long long size, const char *po, const char *word, const char *what)
+{
+    struct rcpt_target to;
+    struct verdict v;
+
+    rcpt(maps, addr, size, NULL, &to, &v);
+    ok(word ? to.counted && strcmp(to.counted, word) == 0 && strcmp(to.po, po) == 0 : to.counted == NULL,
+       "counted: %s: %s %s (%s %s)", what, po, word ? word : "(nothing)", to.po, to.counted ? to.counted : "(nothing)");
+}
+
+static void counts(void)
+{
+    counted("john.smith@sales.example.com", 0, "sales", "accept", "a mailbox");
+    counted("nobody@sales.example.com", 0, "sales", "unknown", "no such mailbox: its domain's PO");
+    counted("postmaster@hub.example.com", 0, "hub", "tempfail", "a paused PO");
+    counted("john.smith@sales.example.com", 1LL << 40, "sales", "reject", "SIZE= over the PO's maxsize");
+    counted("friend@elsewhere.example", 0, "", NULL, "another domain: not a PO's recipient");
+}
+
 static void resolution(void)
 {
     reaches("john.smith@sales.example.com", "sales/jsmith", "john.smith@sales.example.com", 10LL << 20, "public address");
@@ -201,6 +221,7 @@ int main(void)
 {
     maps = mcore_maps(NULL, NULL);
     resolution();
+    counts();
     sizes();
     odd();
     map_errors();
