@@ -98,9 +98,12 @@ void stat_group(struct podir *d, struct stat_report *r)
                 seen[nseen++] = gi;
         }
     }
+    /* qsort's array may not be NULL, even for no element (C11 7.22.5). */
     for (int i = 0; i < r->ngroups; i++)
-        qsort(r->groups[i].reasons, (size_t) r->groups[i].nreasons, sizeof(*r->groups[i].reasons), by_count);
-    qsort(r->groups, (size_t) r->ngroups, sizeof(*r->groups), by_name);
+        if (r->groups[i].nreasons > 0)
+            qsort(r->groups[i].reasons, (size_t) r->groups[i].nreasons, sizeof(*r->groups[i].reasons), by_count);
+    if (r->ngroups > 0)
+        qsort(r->groups, (size_t) r->ngroups, sizeof(*r->groups), by_name);
 }
 
 /* ---- text ------------------------------------------------------------------- */

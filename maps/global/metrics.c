@@ -7,6 +7,7 @@
  * microseconds (an integer, so that it adds atomically); the rendering
  * makes the cumulative buckets, _sum in seconds and _count.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,8 +63,12 @@ void metrics_open(const char *path)
         return;
     if ((counters = counters_open(path, 1, &why)) != NULL)
         return;
+    /* No directory for it: no daemon runs on this host to serve the counts
+     * (the daemons make the runtime directory), so nobody misses them. */
     if (why)
         msg_warn("counters_file %s: %s: not counting", path, why);
+    else if (errno == ENOENT)
+        msg_debug("counters_file %s: %m: not counting", path);
     else
         msg_warn("counters_file %s: %m: not counting", path);
 }
@@ -214,7 +219,8 @@ static void render_family(const struct counters *c, struct podir *d, const struc
     }
     if (c)
         counters_each(c, collect_one, &k);
-    qsort(s.v, s.n, sizeof(*s.v), by_name);
+    if (s.n > 0)                /* s.v is NULL without a name */
+        qsort(s.v, s.n, sizeof(*s.v), by_name);
     for (size_t i = 0; i < s.n; i++)
         if (i == 0 || strcmp(s.v[i], s.v[i - 1]) != 0)
             buf_printf(out, "%s %llu\n", s.v[i], (unsigned long long) get(c, s.v[i]));

@@ -58,7 +58,7 @@ for d in milter lmtp; do
     is "... its pid file says its pid" "$(cat "$run/pogate/$d.pid" 2>&1)" "$pid"
     kill -TERM "$pid"
     wait "$pid"
-    is "... SIGTERM: exit 0, pid file and socket gone" "$?:$(ls -A "$run/pogate")" "0:"
+    is "... SIGTERM: exit 0, pid file and socket gone (the counters stay)" "$?:$(ls -A "$run/pogate")" "0:counters"
 done
 is "RUN/pogate was made for user pogate" "$(stat -c %U "$run/pogate")" pogate
 done_testing
