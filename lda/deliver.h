@@ -61,6 +61,8 @@
 #ifndef POGATE_DELIVER_H
 #define POGATE_DELIVER_H
 
+#include <time.h>
+
 #include "podir.h"
 #include "status.h"
 
@@ -79,6 +81,7 @@ struct deliver_rcpt {
     int existed;                /* file was there already (an earlier attempt of this
                                  * delivery placed it): never removed by us */
     long long size;             /* message bytes received (without prepended lines) */
+    struct timespec started;    /* CLOCK_MONOTONIC at resolution: the metrics' duration */
 };
 
 #define DELIVER_DEFER_DIRSYNC   (1u << 0)       /* caller fsyncs new/ via deliver_sync() */

@@ -8,15 +8,18 @@
  * deliver_commit.c settle a recipient the same way.
  */
 #include <string.h>
+#include <time.h>
 
 #include "addr.h"
 #include "deliver_rcpt.h"
 #include "log.h"
+#include "metrics.h"
 
 void deliver_rcpt_init(struct deliver_rcpt *r, const char *address, const struct po *po,
                        const struct mbx *mbx)
 {
     memset(r, 0, sizeof(*r));
+    clock_gettime(CLOCK_MONOTONIC, &r->started);
     r->address = address;
     r->po = *po;
     r->mbx = *mbx;
@@ -29,6 +32,7 @@ int deliver_resolve(struct podir *d, const char *address, struct deliver_rcpt *r
     enum addr_status as;
 
     memset(r, 0, sizeof(*r));
+    clock_gettime(CLOCK_MONOTONIC, &r->started);
     r->address = address;
     dstatus_pending(&r->st);
     if ((as = addr_parse(address, strlen(address), 0, &a)) != ADDR_OK) {
@@ -76,6 +80,7 @@ void rcpt_log(const struct deliver_params *p, const struct deliver_rcpt *r)
     const char *what = dstatus_is_pending(s) ? "held" : dstatus_is_ok(s) ? "delivered"
         : dstatus_is_temp(s) ? "deferred" : "bounced";
 
+    metrics_delivery(r->po.name, *what == 'h' ? "deferred" : what, r->size, &r->started);
     msg_info("to=<%s>, from=<%s>, po=%s, mailbox=%s, size=%lld, path=%s%s%s, status=%s (%s)",
              r->address, p->sender, r->po.name ? r->po.name : "-", r->mbx.name[0] ? r->mbx.name : "-",
              r->size, r->file[0] ? r->syncdir : "-", r->file[0] ? "/" : "", r->file, what,

@@ -8,6 +8,7 @@
 struct lmtp_conf {
     char *socket;               /* lmtp_socket: unix:PATH or inet:PORT@HOST */
     char *pid_file;             /* lmtp_pid_file, "" = none */
+    char *metrics_listen;       /* HTTP /metrics: unix:PATH or inet:PORT@HOST, "" = none */
     long long max_connections;
     long long idle_timeout;     /* seconds */
     long long command_timeout;  /* seconds */

@@ -24,6 +24,7 @@
 #include "lmtp_server.h"
 #include "lmtp_session.h"
 #include "log.h"
+#include "metrics.h"
 #include "podir.h"
 #include "pogate_conf.h"
 #include "server.h"
@@ -112,6 +113,7 @@ static void serve_stdio(struct lmtp_main *m, const struct pogate_conf *conf)
     if (conf->log_file[0] != '\0' && msg_open_file(conf->log_file) < 0)
         msg_fatal("log_file %s: %m", conf->log_file);
     daemon_drop_privileges(conf->user);
+    metrics_open(conf->counters_file);
     lmtp_session(&m->env, 0, 1);
 }
 
@@ -148,6 +150,7 @@ int main(int argc, char **argv)
         msg_fatal_status(inetd ? 75 : 1, "%s/pogate.conf: errors above, not starting", confdir);
     s.spec = spec ? spec : lc.socket;
     s.pid_file = lc.pid_file;
+    s.metrics_spec = lc.metrics_listen;
     if (gethostname(host, sizeof(host)) < 0)
         snprintf(host, sizeof(host), "localhost");
     host[sizeof(host) - 1] = '\0';

@@ -25,6 +25,7 @@
 #include "lda_conf.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "podir.h"
 #include "pogate_conf.h"
 
@@ -70,6 +71,7 @@ static void setup(const struct pogate_conf *c, const struct lda_conf *lc)
 
     if (c->log_file[0] && msg_open_file(c->log_file) < 0)
         msg_warn("log_file %s: %m", c->log_file);
+    metrics_open(c->counters_file);
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_alarm;
     sigemptyset(&sa.sa_mask);

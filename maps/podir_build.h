@@ -30,6 +30,10 @@ struct podir_build_opts {
  * 75: temporary trouble (cannot read or write), reported. */
 int podir_build(const struct podir_build_opts *o);
 
+/* podir_build() with the options of DIR/pogate.conf (podir_conf.c): what
+ * pogate-map does with no FILE. The same exit codes; a bad pogate.conf is 1. */
+int podir_build_dir(const char *dir, int dry_run);
+
 /* ---- the in-memory model (private to the builder) ---- */
 
 struct bpo {
@@ -38,7 +42,8 @@ struct bpo {
     int naliases;
     enum po_store store;
     long long maxsize, quota;
-    int outbound, autoreply, paused;
+    int outbound, autoreply;
+    enum po_state state;
     int line;
     char *key, *value;          /* the raw record, for postoffices.cdb */
 };

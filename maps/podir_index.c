@@ -82,10 +82,18 @@ static void po_domain(struct out *o, const struct bpo *p, const char *d, int int
     buf_free(&k);
 }
 
+/* The directions P is stopped in: its own state's and, downstream, its hub's. */
+static int stopped(struct bdir *b, const struct bpo *p)
+{
+    const struct bpo *hub = p->via ? strmap_get(b->po_by_name, p->via) : NULL;
+
+    return postate_stopped(p->state) | (hub ? postate_stopped(hub->state) : 0);
+}
+
 static void write_po(struct bdir *b, struct out *o, const struct bpo *p, int i)
 {
     buf_t r = BUF_INIT, k = BUF_INIT, rec = BUF_INIT;
-    int j;
+    int j, stop = stopped(b, p);
 
     for (j = 0; j < p->naliases; j++)
         buf_printf(&r, "%s%s", j ? " " : "", p->aliases[j]);
@@ -93,7 +101,9 @@ static void write_po(struct bdir *b, struct out *o, const struct bpo *p, int i)
     field(&rec, p->name), field(&rec, p->domain), field(&rec, r.data), field(&rec, p->internal);
     field(&rec, p->store == PO_STORE_MAILBAG ? "mailbag" : "maildir");
     field_ll(&rec, p->maxsize), field_ll(&rec, p->quota), field_ll(&rec, p->outbound);
-    field_ll(&rec, p->autoreply), field_ll(&rec, p->paused), field(&rec, p->postmaster), field(&rec, p->via);
+    field_ll(&rec, p->autoreply), field(&rec, postate_name(p->state));
+    field_ll(&rec, (stop & PO_DIR_IN) != 0), field_ll(&rec, (stop & PO_DIR_OUT) != 0);
+    field(&rec, p->postmaster), field(&rec, p->via);
     buf_printf(&k, POINDEX_PO "%s", p->name);
     put(o, OUT_INDEX, k.data, rec.data, rec.len);
     buf_reset(&k);

@@ -107,10 +107,9 @@ static void po_attr(struct bdir *b, int line, struct bpo *p, const struct mapatt
     else if (strcmp(n, "autoreply") == 0)
         yesno(b, MAP_POSTOFFICES, line, n, v, &p->autoreply);
     else if (strcmp(n, "state") == 0) {
-        if (strcmp(v, "active") == 0 || strcmp(v, "paused") == 0)
-            p->paused = v[0] == 'p';
-        else
-            bdir_error(b, MAP_POSTOFFICES, line, "state must be active or paused (%s)", v);
+        if (postate_parse(v, &p->state) < 0)
+            bdir_error(b, MAP_POSTOFFICES, line,
+                       "state must be active, paused, inbound-only or outbound-only (%s)", v);
     } else if (strcmp(n, "postmaster") == 0)
         p->postmaster = name_attr(b, MAP_POSTOFFICES, line, "postmaster", v);
     else if (strcmp(n, "via") == 0)

@@ -13,7 +13,6 @@
 
 #include "buf.h"
 #include "config.h"
-#include "map_conf.h"
 #include "log.h"
 #include "mapops.h"
 #include "mem.h"
@@ -26,27 +25,6 @@ static _Noreturn void usage(void)
             "       pogate-map [-c DIR] [-f] -q KEY|- [FILE...]\n"
             "       pogate-map [-c DIR] -s [FILE...]\n");
     exit(1);
-}
-
-static int build_dir(const char *dir, int dry_run)
-{
-    struct pogate_conf conf;
-    struct map_conf mc;
-    const struct conf_table own = { map_params, map_nparams, &mc };
-    struct podir_build_opts o = { 0 };
-    int rc = 1;
-
-    if (pogate_conf_load(&conf, dir, &own, 1) == 0) {
-        o.confdir = dir;
-        o.transport = mc.mta_transport;
-        o.trusted_networks = pogate_conf_other(&conf, "trusted_networks");
-        o.spf_on = strcmp(pogate_conf_other(&conf, "spf"), "off") != 0;
-        o.dry_run = dry_run;
-        o.fold = 1;
-        rc = podir_build(&o);
-    }
-    pogate_conf_free(&conf, &own, 1);
-    return rc;
 }
 
 static int is_dir(const char *path)
@@ -125,10 +103,10 @@ int main(int argc, char **argv)
     } else if (incremental) {
         rc = mapops_update(argv[0], stdin, &o);
     } else if (argc == 0) {
-        rc = build_dir(confdir, o.dry_run);
+        rc = podir_build_dir(confdir, o.dry_run);
     } else {
         for (i = 0; i < argc; i++)
-            rc = worst(rc, is_dir(argv[i]) ? build_dir(argv[i], o.dry_run) : mapops_compile(argv[i], &o));
+            rc = worst(rc, is_dir(argv[i]) ? podir_build_dir(argv[i], o.dry_run) : mapops_compile(argv[i], &o));
     }
     buf_free(&index);
     free(ikey);

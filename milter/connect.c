@@ -11,6 +11,7 @@
 #include "decide_access.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "stages.h"
 
 sfsistat mlfi_connect(SMFICTX *m, char *hostname, _SOCK_ADDR *hostaddr)
@@ -29,7 +30,9 @@ sfsistat mlfi_connect(SMFICTX *m, char *hostname, _SOCK_ADDR *hostaddr)
     in.trusted_networks = c->gen->trusted;
     in.outbound_services = c->gen->mc.outbound_services;
     in.mta_refused_actions = c->missing_actions != 0;
-    if (decide_access(&in, &c->trust, &v) != VERDICT_CONTINUE)
+    decide_access(&in, &c->trust, &v);
+    metrics_connection(verdict_word(v.action));
+    if (v.action != VERDICT_CONTINUE)
         return ctx_apply(m, c, "CONNECT", &v);
     msg_debug("connect from %s%s%s", c->client.label, c->trust.trusted ? ", trusted by " : "",
               c->trust.trusted ? c->trust.reason : "");

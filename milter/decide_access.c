@@ -57,6 +57,11 @@ enum verdict_action decide_access(const struct access_in *in, struct trust *t, s
         access = podir_access_sa(in->maps, in->client);
     if (access == ACCESS_REJECT)
         return verdict_reply(v, VERDICT_REJECT, "550", "5.7.1", "Access denied");
+    if (access == ACCESS_ERROR) {
+        verdict_reply(v, VERDICT_TEMPFAIL, "451", "4.3.0", "postoffice directory lookup failed");
+        v->error = "access map record unreadable (run pogate-map)";
+        return v->action;
+    }
     trust_of(in, access, t);
     return verdict_continue(v);
 }

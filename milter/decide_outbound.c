@@ -24,6 +24,7 @@ static void take_po(struct ob_sender *s, const struct po *po, const struct mbx *
     s->autoreply = po->autoreply;
     s->may_send_out = po->outbound && mbx->outbound;
     s->maxsize = po->maxsize;
+    s->held = po->held;
 }
 
 static enum verdict_action lookup_failed(struct verdict *v)
@@ -46,10 +47,10 @@ static enum verdict_action sender_mailbox(const struct ob_mail_in *in, struct ob
         return verdict_reply(v, VERDICT_REJECT, "550", "5.7.1", "<%s>: sender is not a postoffice mailbox",
                              in->sender);
     }
+    take_po(s, &po, &mbx);      /* the sender's PO, for the metrics, also when refused */
     if (decide_size_po(in->declared_size, po.name, po.maxsize, in->sender, v) != VERDICT_CONTINUE)
         return v->action;
     s->outbound = 1;
-    take_po(s, &po, &mbx);
     return VERDICT_CONTINUE;
 }
 
@@ -152,8 +153,13 @@ enum verdict_action decide_ob_eom(const struct ob_eom_in *in, struct ob_sender *
         return v->action;
     if (!s->null_sender && strcasecmp(s->address, in->sender) != 0)
         str_copy(out->new_sender, s->address, sizeof(out->new_sender));
-    snprintf(out->summary, sizeof(out->summary), "outbound=%s/%s sender=<%s>%s%s",
+    if (s->held) {
+        out->hold = 1;
+        snprintf(out->hold_reason, sizeof(out->hold_reason), "pogate: postoffice %s outbound paused", s->po);
+    }
+    snprintf(out->summary, sizeof(out->summary), "outbound=%s/%s sender=<%s>%s%s%s%s",
              s->po, s->mbx, s->null_sender ? "" : s->address,
-             in->marker ? " autoreply=" : "", in->marker ? in->marker : "");
+             in->marker ? " autoreply=" : "", in->marker ? in->marker : "",
+             s->held ? " hold=" : "", s->held ? s->po : "");
     return VERDICT_CONTINUE;
 }

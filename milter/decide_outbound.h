@@ -13,7 +13,9 @@
  *  - end of message: the null sender's mailbox and outbound=yes, the counted
  *    size against the sender PO's maxsize, PO autoreply=no against an
  *    auto-reply to the Internet (550 5.7.1, or discarded with
- *    autoreply_action = discard), and the envelope sender's new value.
+ *    autoreply_action = discard), the envelope sender's new value, and
+ *    whether the message is to be held in the MTA (its PO's outbound
+ *    direction is stopped: pogate-po(8) releases it on resume).
  * A map that cannot be read is 451 4.3.0, never a reject.
  */
 #ifndef POGATE_MILTER_DECIDE_OUTBOUND_H
@@ -35,6 +37,7 @@ struct ob_sender {
     int autoreply;              /* the PO lets auto-replies out */
     int may_send_out;           /* the PO and the mailbox have outbound=yes */
     long long maxsize;          /* the PO's maxsize; 0 = none */
+    int held;                   /* the PO's outbound direction is stopped (state=, or its hub's) */
 };
 
 struct ob_mail_in {
@@ -44,7 +47,8 @@ struct ob_mail_in {
     struct podir *maps;
 };
 
-/* MAIL: *S says whether the message is outbound (and from which mailbox). */
+/* MAIL: *S says whether the message is outbound (and from which mailbox);
+ * a mailbox refused for its SIZE= still names its PO (have_po). */
 enum verdict_action decide_ob_mail(const struct ob_mail_in *in, struct ob_sender *s, struct verdict *v);
 
 /* RCPT of RCPT, outside every PO, in a message from S (SENDER its envelope sender). */
@@ -62,12 +66,14 @@ struct ob_eom_in {
     const char *sender;         /* bare envelope sender */
 };
 
-#define OB_SUMMARY_MAX (PODIR_ADDR_MAX + 2 * PODIR_NAME_MAX + 64)
+#define OB_SUMMARY_MAX (PODIR_ADDR_MAX + 3 * PODIR_NAME_MAX + 96)
 
 struct ob_eom_out {
     int outbound;               /* 0: a null sender whose From: names no mailbox: change nothing */
     char new_sender[PODIR_ADDR_MAX + 1];        /* "" = keep; else smfi_chgfrom <new_sender> */
     char summary[OB_SUMMARY_MAX];       /* for the tracking line */
+    int hold;                   /* quarantine the message (after the rewrites) ... */
+    char hold_reason[2 * PODIR_NAME_MAX];       /* ... with this reason */
 };
 
 /* End of message of an outbound message from *S (a null sender's mailbox is

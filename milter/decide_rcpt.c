@@ -18,11 +18,15 @@
 static enum verdict_action po_recipient(const struct rcpt_in *in, const struct po *po, const struct mbx *mbx,
                                         struct rcpt_target *to, struct verdict *v)
 {
+    str_copy(to->po, po->name, sizeof(to->po));
+    to->counted = "tempfail";
     if (po->paused)
         return verdict_reply(v, VERDICT_TEMPFAIL, "451", "4.2.1", "<%s>: postoffice %s paused, try again later",
                              in->addr, po->name);
+    to->counted = "reject";
     if (decide_size_po(in->declared_size, po->name, po->maxsize, in->addr, v) != VERDICT_CONTINUE)
         return v->action;
+    to->counted = "accept";
     to->ours = 1;
     str_copy(to->canonical, mbx->address, sizeof(to->canonical));
     snprintf(to->where, sizeof(to->where), "%s/%s", po->name, mbx->name);
@@ -39,9 +43,12 @@ enum verdict_action decide_rcpt(const struct rcpt_in *in, struct rcpt_target *to
     verdict_continue(v);
     switch (podir_resolve(in->maps, in->addr, &po, &mbx)) {
     case PODIR_ERROR:
+        to->counted = "tempfail";
         return verdict_reply(v, VERDICT_TEMPFAIL, "451", "4.3.0", "<%s>: postoffice directory lookup failed",
                              in->addr);
     case PODIR_NO_MAILBOX:
+        str_copy(to->po, po.name, sizeof(to->po));
+        to->counted = "unknown";
         return verdict_reply(v, VERDICT_REJECT, "550", "5.1.1",
                              "<%s>: Recipient address rejected: no such mailbox", in->addr);
     case PODIR_FOUND:

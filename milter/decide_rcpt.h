@@ -27,6 +27,11 @@ struct rcpt_target {
     char where[2 * PODIR_NAME_MAX + 2];         /* "po/mbx" */
     char canonical[PODIR_ADDR_MAX + 1];         /* the mailbox's public address */
     long long maxsize;          /* the PO's maxsize; 0 = none */
+    /* For the metrics, whatever the verdict: */
+    char po[PODIR_NAME_MAX + 1];        /* the postoffice of a PO-domain recipient, else "" */
+    const char *counted;        /* a PO recipient's verdict ("accept", "unknown" for 5.1.1,
+                                 * "reject", "tempfail"; map trouble: "tempfail" with po "");
+                                 * NULL for a recipient outside every postoffice */
 };
 
 /* One envelope recipient the session accepted. */

@@ -13,6 +13,7 @@
 #include "decide_size.h"
 #include "decide_spf.h"
 #include "envarg.h"
+#include "metrics.h"
 #include "outbound.h"
 #include "stages.h"
 
@@ -76,6 +77,10 @@ sfsistat mlfi_envrcpt(SMFICTX *m, char **argv)
     in.sender = c->sender ? c->sender : "";
     if (decide_rcpt(&in, &to, &v) == VERDICT_CONTINUE)
         ctx_add_rcpt(c, argv[0], addr.data, &to);
+    if (to.counted)
+        metrics_recipient(to.po, to.counted);
+    else if (v.action == VERDICT_REJECT)
+        outbound_judged(c, "reject");
     buf_free(&addr);
     return ctx_apply(m, c, "RCPT", &v);
 }

@@ -165,5 +165,5 @@ sfsistat mlfi_eom(SMFICTX *m)
     }
     if (rewrite_recipients(m, c) < 0)
         return finish(c, ctx_tempfail(m, c, "END-OF-MESSAGE", "recipient rewrite failed"), "defer");
-    return finish(c, SMFIS_CONTINUE, "accept");
+    return finish(c, SMFIS_CONTINUE, outbound_held(c) ? "hold" : "accept");
 }

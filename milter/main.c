@@ -119,6 +119,7 @@ int main(int argc, char **argv)
     s.conf = &first->conf;
     s.spec = socket_spec ? socket_spec : first->mc.socket;
     s.pid_file = first->mc.pid_file;
+    s.metrics_spec = first->mc.metrics_listen;
     rc = server_main(&s, &ops);
     state_shutdown();
     podir_cache_free(s.maps);

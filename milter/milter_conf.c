@@ -5,6 +5,7 @@
 const struct conf_param milter_params[] = {
     CONF_PARAM(milter_socket, CONF_STR, "unix:" POGATE_RUNDIR "/milter.sock", NULL, struct milter_conf, socket),
     CONF_PARAM(milter_pid_file, CONF_STR, POGATE_RUNDIR "/milter.pid", NULL, struct milter_conf, pid_file),
+    CONF_PARAM(milter_metrics_listen, CONF_STR, "", NULL, struct milter_conf, metrics_listen),
     CONF_PARAM(trusted_networks, CONF_STR, "", NULL, struct milter_conf, trusted_networks),
     CONF_PARAM(outbound_services, CONF_STR, "", NULL, struct milter_conf, outbound_services),
     CONF_PARAM(spf, CONF_ENUM, "header", "off|header|reject", struct milter_conf, spf),

@@ -11,6 +11,7 @@ enum conf_autoreply_action { AUTOREPLY_REJECT, AUTOREPLY_DISCARD };
 struct milter_conf {
     char *socket;               /* milter_socket: unix:PATH or inet:PORT@HOST */
     char *pid_file;             /* milter_pid_file, "" = none */
+    char *metrics_listen;       /* HTTP /metrics: unix:PATH or inet:PORT@HOST, "" = none */
     char *trusted_networks;     /* outbound clients: IPs and CIDRs */
     char *outbound_services;    /* MTA services ({daemon_name}) whose mail is outbound */
     int spf;                    /* enum conf_spf */

@@ -13,7 +13,9 @@
 
 #include "context.h"
 #include "decide_outbound.h"
+#include "held.h"
 #include "log.h"
+#include "metrics.h"
 #include "mem.h"
 #include "obpolicy.h"
 #include "outbound.h"
@@ -32,11 +34,13 @@ struct outbound_msg {
     int nfrom, nsender, nreplyto;       /* per-name counts so far */
     const char *marker;         /* first auto-reply marker, static; NULL if none */
     char summary[OB_SUMMARY_MAX];      /* set once the message went out */
+    int held;                   /* quarantined for its PO */
+    const char *judged;         /* "reject" once refused, else "accept" once accepted: counted at reset */
 };
 
 unsigned long outbound_actions(void)
 {
-    return SMFIF_CHGFROM | SMFIF_CHGHDRS;
+    return SMFIF_CHGFROM | SMFIF_CHGHDRS | SMFIF_QUARANTINE;
 }
 
 /* Headers must be sent (SMFIP_NOHDRS is never asked for), but every outbound
@@ -53,8 +57,11 @@ sfsistat outbound_envfrom(SMFICTX *m, struct ctx *c)
     struct ob_sender s;
     struct verdict v;
 
-    if (decide_ob_mail(&in, &s, &v) != VERDICT_CONTINUE)
+    if (decide_ob_mail(&in, &s, &v) != VERDICT_CONTINUE) {
+        if (s.have_po && v.action == VERDICT_REJECT)
+            metrics_outbound(s.po, "reject");
         return ctx_apply(m, c, "MAIL", &v);
+    }
     if (s.outbound) {
         c->ob = xcalloc(1, sizeof(*c->ob));
         c->ob->sender = s;
@@ -142,6 +149,29 @@ static const char **from_values(const struct outbound_msg *ob, size_t *n)
     return from;
 }
 
+/* The PO's outbound direction is stopped: record the queue id (held.h), then
+ * have the MTA hold the message. Without the record pogate-po could not
+ * release it, so either failing tempfails the message. */
+static int hold(SMFICTX *m, struct ctx *c, const struct ob_eom_out *out)
+{
+    const char *dir = c->gen->conf.hold_dir;
+
+    if (!held_qid_ok(c->qid)) {
+        msg_error("no queue id from the MTA (macro i at end of message): cannot hold for %s", c->ob->sender.po);
+        return -1;
+    }
+    if (held_add(dir, c->ob->sender.po, c->qid) < 0) {
+        msg_error("%s/%s/%s: cannot record the held message: %m", dir, c->ob->sender.po, c->qid);
+        return -1;
+    }
+    if (smfi_quarantine(m, (char *) out->hold_reason) != MI_SUCCESS) {
+        msg_error("smfi_quarantine failed");
+        held_remove(dir, c->ob->sender.po, c->qid);
+        return -1;
+    }
+    return 0;
+}
+
 sfsistat outbound_eom(SMFICTX *m, struct ctx *c)
 {
     struct outbound_msg *ob = c->ob;
@@ -156,6 +186,8 @@ sfsistat outbound_eom(SMFICTX *m, struct ctx *c)
     in.from = from;
     decide_ob_eom(&in, &ob->sender, &out, &v);
     free(from);
+    if (v.action == VERDICT_REJECT)
+        outbound_judged(c, "reject");
     if (v.action != VERDICT_CONTINUE || !out.outbound)
         return ctx_apply(m, c, "END-OF-MESSAGE", &v);
     if (rewrite_headers(m, c) < 0)
@@ -167,8 +199,18 @@ sfsistat outbound_eom(SMFICTX *m, struct ctx *c)
             return ctx_tempfail(m, c, "END-OF-MESSAGE", "sender rewrite failed");
         }
     }
+    if (out.hold && hold(m, c, &out) < 0)
+        return ctx_tempfail(m, c, "END-OF-MESSAGE", "the message cannot be held");
+    ob->held = out.hold;
     str_copy(ob->summary, out.summary, sizeof(ob->summary));
+    outbound_judged(c, "accept");
     return SMFIS_CONTINUE;
+}
+
+void outbound_judged(struct ctx *c, const char *verdict)
+{
+    if (c->ob && verdict && (c->ob->judged == NULL || strcmp(verdict, "reject") == 0))
+        c->ob->judged = verdict;
 }
 
 void outbound_reset(struct ctx *c)
@@ -177,6 +219,8 @@ void outbound_reset(struct ctx *c)
 
     if (ob == NULL)
         return;
+    if (ob->judged && ob->sender.have_po)
+        metrics_outbound(ob->sender.po, ob->judged);
     for (int i = 0; i < ob->nhdr; i++) {
         free(ob->hdrs[i].name);
         free(ob->hdrs[i].value);
@@ -189,4 +233,9 @@ void outbound_reset(struct ctx *c)
 const char *outbound_summary(const struct ctx *c)
 {
     return c->ob ? c->ob->summary : "";
+}
+
+int outbound_held(const struct ctx *c)
+{
+    return c->ob ? c->ob->held : 0;
 }

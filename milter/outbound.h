@@ -30,10 +30,18 @@ void outbound_header(struct ctx *c, const char *name, const char *value);
 /* End of message: decide and apply the rewrites (only called when c->ob is set). */
 sfsistat outbound_eom(SMFICTX *m, struct ctx *c);
 
+/* The message's outbound verdict so far, "reject" (sticks) or "accept": an
+ * outbound message from a known mailbox is counted once, when it ends
+ * (outbound_reset), per its sender's postoffice (metrics.h). */
+void outbound_judged(struct ctx *c, const char *verdict);
+
 /* Free the per-message state (c->ob); safe when there is none. */
 void outbound_reset(struct ctx *c);
 
 /* A few words for the tracking line ("" when the message is inbound). */
+/* 1 when the message was held for its PO (after outbound_eom). */
+int outbound_held(const struct ctx *c);
+
 const char *outbound_summary(const struct ctx *c);
 
 #endif

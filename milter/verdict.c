@@ -49,3 +49,10 @@ enum verdict_action verdict_discard(struct verdict *v, const char *fmt, ...)
     va_end(ap);
     return v->action;
 }
+
+const char *verdict_word(enum verdict_action action)
+{
+    static const char *const words[] = { "accept", "reject", "tempfail", "discard" };
+
+    return action <= VERDICT_DISCARD ? words[action] : "tempfail";
+}

@@ -36,6 +36,10 @@ enum verdict_action verdict_reply(struct verdict *v, enum verdict_action action,
                                   const char *xcode, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* The verdict as the metrics name it: "accept" (go on), "reject",
+ * "tempfail", "discard". */
+const char *verdict_word(enum verdict_action action);
+
 /* VERDICT_DISCARD with the line to log. */
 enum verdict_action verdict_discard(struct verdict *v, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

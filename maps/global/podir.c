@@ -72,20 +72,22 @@ static int corrupt(const struct podir *d, const char *what, const char *key)
 /* Fill *po from the P: record of NAME (NAME as stored, lowercase). */
 static enum podir_result po_record(struct podir *d, const char *name, struct po *po)
 {
-    const char *v, *f[12];
+    const char *v, *f[POINDEX_PO_FIELDS];
     size_t len;
+    enum po_state state;
     int rc = get(d, POINDEX_PO, name, &v, &len);
 
     if (rc <= 0)
         return rc < 0 ? PODIR_ERROR : PODIR_NOT_PO;
-    if (fields(v, len, f, 12) < 0)
+    if (fields(v, len, f, POINDEX_PO_FIELDS) < 0 || postate_parse(f[9], &state) < 0)
         return corrupt(d, "postoffice", name);
     if (po) {
         po->name = f[0], po->domain = f[1], po->alias_domains = f[2], po->internal = f[3];
         po->store = strcmp(f[4], "mailbag") == 0 ? PO_STORE_MAILBAG : PO_STORE_MAILDIR;
         po->maxsize = num(f[5]), po->quota = num(f[6]);
-        po->outbound = (int) num(f[7]), po->autoreply = (int) num(f[8]), po->paused = (int) num(f[9]);
-        po->postmaster = f[10], po->via = f[11];
+        po->outbound = (int) num(f[7]), po->autoreply = (int) num(f[8]);
+        po->state = state, po->paused = (int) num(f[10]), po->held = (int) num(f[11]);
+        po->postmaster = f[12], po->via = f[13];
     }
     return PODIR_FOUND;
 }
@@ -157,7 +159,7 @@ static enum podir_result lookup_address(struct podir *d, const char *prefix, con
         return rc < 0 ? PODIR_ERROR : mbx_record(d, v, len, po, mbx);
     if ((at = strrchr(address, '@')) == NULL)
         return PODIR_NOT_PO;
-    if ((rc = podir_domain(d, at + 1, NULL)) != PODIR_FOUND)
+    if ((rc = podir_domain(d, at + 1, po)) != PODIR_FOUND)
         return rc;
     if (catchall && (rc = get(d, prefix, at, &v, &len)) != 0)
         return rc < 0 ? PODIR_ERROR : mbx_record(d, v, len, po, mbx);
@@ -182,7 +184,7 @@ static enum podir_access access_of(const char *v, size_t len)
         return ACCESS_REJECT;
     if (len == 5 && memcmp(v, "TRUST", 5) == 0)
         return ACCESS_TRUST;
-    return ACCESS_NONE;
+    return ACCESS_ERROR;        /* pogate-map writes no other value */
 }
 
 static enum podir_access access_cidr(struct podir *d, const struct cidr *ip)
@@ -193,13 +195,14 @@ static enum podir_access access_cidr(struct podir *d, const struct cidr *ip)
     const char *v;
     size_t len;
     struct cidr net;
+    int rc;
 
     for (i = 0; i < n; i++) {
         net = *ip;
         cidr_mask(&net, lens[i] > ip->len ? ip->len : lens[i]);
         cidr_key(&net, key, sizeof(key));
-        if (get(d, POINDEX_NETWORK, key, &v, &len) > 0)
-            return access_of(v, len);
+        if ((rc = get(d, POINDEX_NETWORK, key, &v, &len)) != 0)
+            return rc < 0 ? ACCESS_ERROR : access_of(v, len);
     }
     return ACCESS_NONE;
 }
@@ -248,6 +251,24 @@ int podir_po_at(struct podir *d, int i, struct po *po)
     name[len] = 0;
     rc = po_record(d, name, po);
     return rc == PODIR_NOT_PO ? corrupt(d, "postoffice list", key) : rc;
+}
+
+long long podir_mtime(struct podir *d)
+{
+    return d ? (long long) cdbr_stat(d->r)->st_mtime : 0;
+}
+
+int podir_mailbox_count(struct podir *d, const char *po)
+{
+    size_t pos = 0, klen, vlen, plen = strlen(POINDEX_MAILBOX), nlen = strlen(po);
+    const char *k, *v;
+    int n = 0, rc = 0;
+
+    while (d && (rc = cdbr_next(d->r, &pos, &k, &klen, &v, &vlen)) == 1)
+        if (klen > plen + nlen + 1 && memcmp(k, POINDEX_MAILBOX, plen) == 0
+            && memcmp(k + plen, po, nlen) == 0 && k[plen + nlen] == '/')
+            n++;
+    return d && rc == 0 ? n : -1;
 }
 
 int podir_name_ok(const char *name)

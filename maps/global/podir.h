@@ -19,6 +19,8 @@
 
 #include <sys/socket.h>
 
+#include "postate.h"
+
 #define PODIR_NAME_MAX 64       /* PO and mailbox names: [a-z0-9._-], not starting with '.' */
 #define PODIR_ADDR_MAX 320      /* RFC 5321 path limit, with room */
 
@@ -35,7 +37,9 @@ struct po {
     long long quota;            /* bytes; 0 = no quota */
     int outbound;               /* 1: users may send to the Internet */
     int autoreply;              /* 1: auto-replies may leave for the Internet */
-    int paused;                 /* state=paused: deliveries defer (4.2.1) */
+    enum po_state state;        /* state= of this PO as written (postate.h) */
+    int paused;                 /* inbound stopped, by its state or its hub's: deliveries defer (4.2.1) */
+    int held;                   /* outbound stopped, by its state or its hub's: outbound mail is held */
     const char *postmaster;     /* mailbox name in this PO that postmaster@ reaches */
     const char *via;            /* hub PO name for a downstream PO, "" if none */
 };
@@ -57,7 +61,9 @@ enum podir_result {
     PODIR_NO_MAILBOX = 2        /* a PO domain, but no such mailbox: 5.1.1 */
 };
 
-enum podir_access { ACCESS_NONE, ACCESS_OK, ACCESS_REJECT, ACCESS_TRUST };
+/* ACCESS_ERROR: the record of the matching network cannot be read (a corrupt
+ * index): tempfail, never reject, never trust. */
+enum podir_access { ACCESS_NONE, ACCESS_OK, ACCESS_REJECT, ACCESS_TRUST, ACCESS_ERROR };
 
 struct podir;                   /* one snapshot (opaque) */
 struct podir_cache;             /* a refcounted "current snapshot" holder for daemons */
@@ -73,7 +79,8 @@ enum podir_result podir_domain(struct podir *d, const char *domain, struct po *p
 enum podir_result podir_po(struct podir *d, const char *name, struct po *po);
 
 /* Inbound recipient -> PO and mailbox: full address (public or alias), then the
- * PO's @domain catch-all alias, then postmaster@ every PO domain. Case-insensitive. */
+ * PO's @domain catch-all alias, then postmaster@ every PO domain. Case-insensitive.
+ * PODIR_NO_MAILBOX fills *po with the domain's postoffice (podir_sender too). */
 enum podir_result podir_resolve(struct podir *d, const char *address, struct po *po, struct mbx *mbx);
 
 /* Outbound sender (internal or public address of a mailbox) -> PO and mailbox. */
@@ -89,6 +96,13 @@ long long podir_max_size(struct podir *d);
 /* Number of POs, and the i-th one (0 <= i < count): for listing and mailbag scans. */
 int podir_po_count(struct podir *d);
 int podir_po_at(struct podir *d, int i, struct po *po);
+
+/* Modification time of the index.cdb the snapshot D is (0 for NULL). */
+long long podir_mtime(struct podir *d);
+
+/* Mailboxes of the postoffice named PO (a scan of the whole index: for
+ * admin tools, not per message); -1 when the index is corrupt. */
+int podir_mailbox_count(struct podir *d, const char *po);
 
 /* Daemon side: the current snapshot, reopened when index.cdb changes. */
 struct podir_cache *podir_cache_new(const char *confdir);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "buf.h"
 #include "log.h"
 #include "mem.h"
@@ -15,6 +16,12 @@ const struct conf_param pogate_params[] = {
     CONF_PARAM(socket_group, CONF_STR, "", NULL, struct pogate_conf, socket_group),
     CONF_PARAM(log_level, CONF_ENUM, "info", "error|warning|info|debug", struct pogate_conf, log_level),
     CONF_PARAM(log_file, CONF_STR, "", NULL, struct pogate_conf, log_file),
+    CONF_PARAM(hold_dir, CONF_STR, "/var/lib/pogate/hold", NULL, struct pogate_conf, hold_dir),
+    CONF_PARAM(mta, CONF_ENUM, "postfix", "postfix|sendmail", struct pogate_conf, mta),
+    CONF_PARAM(mta_config, CONF_STR, "", NULL, struct pogate_conf, mta_config),
+    CONF_PARAM(mta_command_directory, CONF_STR, "/usr/sbin", NULL, struct pogate_conf, mta_command_directory),
+    CONF_PARAM(sendmail_path, CONF_STR, "/usr/sbin/sendmail", NULL, struct pogate_conf, sendmail_path),
+    CONF_PARAM(counters_file, CONF_STR, POGATE_RUNDIR "/counters", NULL, struct pogate_conf, counters_file),
 };
 const size_t pogate_nparams = sizeof(pogate_params) / sizeof(pogate_params[0]);
 

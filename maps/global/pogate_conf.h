@@ -1,7 +1,8 @@
 /* pogate_conf.h - pogate.conf: the parameters every program shares, and the
  * list of every program's parameters.
  *
- * The shared ones (store, user, sockets' group and mode, logging) are here;
+ * The shared ones (store, user, sockets' group and mode, logging, the held
+ * mail records and how the admin tools reach the MTA) are here;
  * each program keeps its own beside its code (milter/milter_conf.h,
  * lda/lda_conf.h, lda/lmtp_conf.h, maps/map_conf.h) and hands its tables to
  * pogate_conf_load(). conf_all is every parameter of every program, built
@@ -22,6 +23,12 @@ struct pogate_conf {
     char *socket_group;         /* group of unix sockets ("" = the user's) */
     int log_level;              /* enum msg_level */
     char *log_file;             /* "" = syslog */
+    char *hold_dir;             /* records of held outbound mail (held.h) */
+    int mta;                    /* enum mta_kind: the MTA the admin tools ask */
+    char *mta_config;           /* its config directory (Postfix) or .cf (sendmail); "" = default */
+    char *mta_command_directory;        /* where Postfix's postqueue and postsuper are */
+    char *sendmail_path;        /* the MTA's sendmail(1) command */
+    char *counters_file;        /* the host's shared counters (metrics.h), "" = none */
     char **others;              /* text of other programs' parameters (pogate_conf_other) */
 };
 

@@ -7,7 +7,11 @@
  *
  *   V:              format version, POINDEX_VERSION
  *   S:count         number of postoffices;  S:maxsize  largest maxsize (0: none)
- *   P:po            PO record: NUL-terminated fields (podir.c reads them)
+ *   P:po            PO record: POINDEX_PO_FIELDS NUL-terminated fields, in
+ *                   order name, domain, alias domains, internal, store,
+ *                   maxsize, quota, outbound, autoreply, state (as written),
+ *                   inbound stopped and outbound stopped (0/1: its state or
+ *                   its hub's), postmaster, via
  *   O:i             name of the i-th PO, 0 <= i < S:count
  *   D:domain        PO name, for public, alias and internal domains
  *   M:po/mbx        mailbox record: NUL-terminated fields
@@ -24,7 +28,8 @@
 #ifndef POGATE_POINDEX_H
 #define POGATE_POINDEX_H
 
-#define POINDEX_VERSION         "pogate-index 1"
+#define POINDEX_VERSION         "pogate-index 2"
+#define POINDEX_PO_FIELDS       14
 
 #define POINDEX_KEY_VERSION     "V:"
 #define POINDEX_KEY_COUNT       "S:count"

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "httpd.h"
 #include "log.h"
+#include "metrics.h"
 #include "server.h"
 
 static struct {
@@ -84,6 +86,45 @@ static void prepare(struct server *s)
         daemon_make_rundir(s->pid_file, c->user);
     if ((upath = daemon_socket_path(s->what, s->spec)) != NULL)
         daemon_make_rundir(upath, c->user);
+    if (s->metrics_spec && *s->metrics_spec && (upath = daemon_socket_path("metrics", s->metrics_spec)) != NULL)
+        daemon_make_rundir(upath, c->user);
+    if (c->counters_file[0])
+        daemon_make_rundir(c->counters_file, c->user);
+}
+
+/* The answer to GET PATH on the metrics socket (on the metrics thread). */
+static int metrics_page(void *arg, const char *path, buf_t *body, const char **type)
+{
+    struct server *s = arg;
+    struct podir *d;
+
+    if (strcmp(path, "/metrics") != 0)
+        return 404;
+    d = podir_get(s->maps);
+    metrics_render(metrics_counters(), d, body);
+    if (d)
+        podir_put(d);
+    *type = "text/plain; version=0.0.4; charset=utf-8";
+    return 200;
+}
+
+/* Step 2, after the program's socket. */
+static void metrics_listen(struct server *s)
+{
+    s->metrics_nfds = 0;
+    if (s->metrics_spec && *s->metrics_spec)
+        s->metrics_nfds = daemon_listen("metrics", s->metrics_spec, &s->sockopt, 16, s->metrics_fds);
+}
+
+/* Step 5b. */
+static void metrics_start(struct server *s)
+{
+    metrics_open(s->conf->counters_file);
+    s->metrics = NULL;
+    if (s->metrics_nfds > 0) {
+        s->metrics = httpd_start(s->metrics_fds, s->metrics_nfds, "metrics", metrics_page, s);
+        msg_info("metrics: serving GET /metrics on %s", s->metrics_spec);
+    }
 }
 
 /* Step 6. */
@@ -107,6 +148,7 @@ int server_main(struct server *s, const struct server_ops *ops)
     if (own_maps)
         s->maps = podir_cache_new(s->conf->confdir);
     ops->listen(s);
+    metrics_listen(s);
     if (!s->foreground) {
         s->ready_fd = daemon_background();
         msg_open(s->name, MSG_TO_SYSLOG);
@@ -114,9 +156,12 @@ int server_main(struct server *s, const struct server_ops *ops)
     daemon_pid_file(s->pid_file);
     daemon_drop_privileges(s->conf->user);
     start_signals(s, ops);
+    metrics_start(s);
     ready(s);
     rc = ops->run(s);
     msg_info("stopping");
+    httpd_stop(s->metrics);
+    s->metrics = NULL;
     daemon_socket_remove();
     if (s->pid_file[0] && unlink(s->pid_file) < 0 && errno != ENOENT)
         msg_warn("pid file %s: %m", s->pid_file);

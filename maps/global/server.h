@@ -8,7 +8,8 @@
  *      when it is missing (daemon_make_rundir), so that a start outside
  *      systemd, after a boot cleared /run, needs nothing prepared;
  *   2. ops->listen, still as root: the program makes its socket, which may
- *      live in a root-owned directory such as Postfix's private/;
+ *      live in a root-owned directory such as Postfix's private/; then the
+ *      metrics socket (metrics_spec), when there is one;
  *   3. the move to the background unless foreground: every error up to here
  *      still reaches the terminal, and the parent exits 0 only at step 6;
  *   4. the pid file, with the final process's pid; root dropped for `user';
@@ -17,10 +18,14 @@
  *      (on that thread: a program that re-reads pogate.conf there reopens
  *      its log_file too); SIGTERM and SIGINT call ops->stop, or, when the
  *      program has none (libmilter takes them), stay blocked for it;
+ *   5b. counters_file opened (metrics.h: made as the user), and the metrics
+ *      thread started: HTTP GET /metrics (httpd.h) answers with every
+ *      counter of the host and this daemon's snapshot time;
  *   6. readiness: "ready: listening on SPEC" logged, the waiting parent
  *      released; the one place where a service manager is to be told;
  *   7. ops->run serves until it is stopped, and gives the exit status;
- *   8. the pid file and the unix socket the program made are removed.
+ *   8. the metrics thread stopped; the pid file and the unix sockets the
+ *      program made are removed.
  * Every failure before step 7 is fatal and logged.
  */
 #ifndef POGATE_SERVER_H
@@ -31,6 +36,7 @@
 #include "pogate_conf.h"
 
 struct server;
+struct httpd;
 
 struct server_ops {
     void (*listen)(struct server *s);   /* step 2, as root */
@@ -47,12 +53,16 @@ struct server {
                                          * must live until server_main returns */
     const char *spec;                   /* the socket */
     const char *pid_file;               /* "" = none */
+    const char *metrics_spec;           /* HTTP /metrics: unix:PATH, inet:PORT@HOST; NULL or "" = none */
     int foreground;                     /* -f: no background, stderr stays */
     void *arg;                          /* the program's own */
     /* Set by server_main. */
     struct podir_cache *maps;           /* the current postoffice snapshot (step 1 on) */
     struct daemon_sockopt sockopt;      /* from conf, for ops->listen */
     int ready_fd;                       /* private: the waiting parent (step 3) */
+    int metrics_fds[DAEMON_INET_MAX];   /* private: the metrics sockets (step 2) */
+    int metrics_nfds;
+    struct httpd *metrics;              /* private: their thread (step 5b) */
 };
 
 /* Steps 1 to 8 above; returns ops->run's status. */

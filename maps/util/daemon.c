@@ -199,13 +199,14 @@ static int listen_inet(const char *what, const char *spec, int backlog, int *fds
     return nfds;
 }
 
-/* The unix socket this process made, removed at exit (also a fatal one)
- * while it is still the same file. */
+/* The unix sockets this process made (its service's, its metrics'),
+ * removed at exit (also a fatal one) while each is still the same file. */
+#define MADE_MAX 4
 static struct {
     char path[sizeof(((struct sockaddr_un *) 0)->sun_path)];
     dev_t dev;
     ino_t ino;
-} made;
+} made[MADE_MAX];
 
 static void remove_made(void)
 {
@@ -216,12 +217,15 @@ void daemon_socket_made(const char *path)
 {
     static int registered;
     struct stat st;
+    int i = 0;
 
     if (lstat(path, &st) < 0)
         msg_fatal("socket %s: %m", path);
-    str_copy(made.path, path, sizeof(made.path));
-    made.dev = st.st_dev;
-    made.ino = st.st_ino;
+    while (i < MADE_MAX - 1 && made[i].path[0] && strcmp(made[i].path, path) != 0)
+        i++;
+    str_copy(made[i].path, path, sizeof(made[i].path));
+    made[i].dev = st.st_dev;
+    made[i].ino = st.st_ino;
     if (!registered++)
         atexit(remove_made);
 }
@@ -230,12 +234,14 @@ void daemon_socket_remove(void)
 {
     struct stat st;
 
-    if (made.path[0] == '\0')
-        return;
-    if (lstat(made.path, &st) == 0 && st.st_dev == made.dev && st.st_ino == made.ino
-        && unlink(made.path) < 0 && errno != ENOENT)
-        msg_info("cannot remove socket %s (%m): the next start removes it", made.path);
-    made.path[0] = '\0';
+    for (int i = 0; i < MADE_MAX; i++) {
+        if (made[i].path[0] == '\0')
+            continue;
+        if (lstat(made[i].path, &st) == 0 && st.st_dev == made[i].dev && st.st_ino == made[i].ino
+            && unlink(made[i].path) < 0 && errno != ENOENT)
+            msg_info("cannot remove socket %s (%m): the next start removes it", made[i].path);
+        made[i].path[0] = '\0';
+    }
 }
 
 static int listen_unix(const char *path, const struct daemon_sockopt *o, int backlog)

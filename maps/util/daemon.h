@@ -71,8 +71,9 @@ int daemon_listen(const char *what, const char *spec, const struct daemon_sockop
 int daemon_listen_addr(const char *what, const char *spec, const struct daemon_inet_addr *a,
                        int backlog, int many);
 
-/* Remember the unix socket PATH this process made: it is removed at exit,
- * fatal or not, or by daemon_socket_remove(), if it is still the same file.
+/* Remember the unix socket PATH this process made (up to four: a service's
+ * and its metrics'): each is removed at exit, fatal or not, or by
+ * daemon_socket_remove(), if it is still the same file.
  * Once the server runs as `user', that needs write permission on its
  * directory (and in a sticky one, the socket's ownership): otherwise it stays
  * ("cannot remove socket", at info level) and the next start removes it. */

@@ -96,7 +96,7 @@ measure() {
 }
 
 variants="loop pogate-lda dovecot-lda"
-[ -x "$DOVECOT_LDA" ] || variants="loop pogate-lda"
+[ -x "$DOVECOT_LDA" ] || { echo "lda-5000.sh: no $DOVECOT_LDA (Debian package dovecot-core; tests/deps.sh installs it)" >&2; exit 1; }
 
 status=0
 echo "lda-5000: $n messages of 8 KB, concurrency $P, $rounds round(s); msg/s"
@@ -116,10 +116,15 @@ med() { grep -E '^[0-9.]+$' | sort -n | awk '{ a[NR] = $1 } END { if (NR) print 
 declare -A m
 for v in $variants; do m[$v]=$(grep -P "^RESULT\tlda-5000\t$v\tmsg/s\t" "$W/out" | cut -f5 | med); done
 printf '%-6s %12s %12s %12s\n' median "${m[loop]}" "${m[pogate-lda]}" "${m[dovecot-lda]:-n/a}"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# A ratio without both rates is no figure: printed empty, it fails the run
+# (tests/bench/lib/check.awk), never as 0 or n/a.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b }'; }
 echo "pogate-lda / loop        = $(ratio "${m[pogate-lda]}" "${m[loop]}")   (goal >= 0.9)"
 echo "pogate-lda / dovecot-lda = $(ratio "${m[pogate-lda]}" "${m[dovecot-lda]:-0}")   (goal >= 2.5)"
 printf 'RESULT\tlda-5000\tpogate-lda\tratio to loop\t%s\n' "$(ratio "${m[pogate-lda]}" "${m[loop]}")"
 printf 'RESULT\tlda-5000\tpogate-lda\tratio to dovecot-lda\t%s\n' "$(ratio "${m[pogate-lda]}" "${m[dovecot-lda]:-0}")"
 grep -q FAIL "$W/out" && status=1
+if [ -z "$(ratio "${m[pogate-lda]}" "${m[loop]}")" ] || [ -z "$(ratio "${m[pogate-lda]}" "${m[dovecot-lda]:-0}")" ]; then
+    echo "lda-5000.sh: a ratio could not be computed" >&2; status=1
+fi
 exit $status

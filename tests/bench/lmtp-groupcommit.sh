@@ -57,7 +57,9 @@ for set in one three; do
         run on "$conns" ${!set}; on=$last_rate
         # shellcheck disable=SC2086
         run off "$conns" ${!set}; off=$last_rate
+        awk -v a="$on" -v b="$off" 'BEGIN { exit !(a > 0 && b > 0) }' ||
+            { echo "lmtp-groupcommit.sh: no rate to compare ('$on' on, '$off' off)" >&2; exit 1; }
         printf '%-4s %5s %5s %6s %8s %9s %11s %9s\n' "" "" "" "" "" \
-            "$(awk -v a="$on" -v b="$off" 'BEGIN { printf "x%.2f", (b > 0 ? a / b : 0) }')" "(on/off)" ""
+            "$(awk -v a="$on" -v b="$off" 'BEGIN { printf "x%.2f", a / b }')" "(on/off)" ""
     done
 done

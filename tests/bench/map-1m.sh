@@ -82,8 +82,8 @@ for step in build q; do
     a=$(median <<<"${sum_s[$step-pogate-map]}") b=$(median <<<"${sum_s[$step-postmap]}")
     c=$(median <<<"${sum_r[$step-pogate-map]}") d=$(median <<<"${sum_r[$step-postmap]}")
     printf '%-8s | %14s | %14s | %8s | %16s | %16s | %8s\n' "$([ $step = q ] && echo query || echo build)" \
-        "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
-        "$c" "$d" "$(awk -v a="$c" -v b="$d" 'BEGIN { printf "%.2f", a / b }')"
+        "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a (%s s: below the timer)", b }')" \
+        "$c" "$d" "$(awk -v a="$c" -v b="$d" 'BEGIN { if (b > 0) printf "%.2f", a / b }')"
 done
 printf 'cdb size: pogate-map %d bytes, postmap %d bytes (ratio < 1 = pogate-map faster / smaller)\n' \
     "$size_pm" "$size_pf"

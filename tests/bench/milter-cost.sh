@@ -18,7 +18,9 @@ if [ ! -x "$MILTER" ]; then echo "milter-cost.sh: skipped, pogate-milter not bui
 for p in "$MILTER" "$NOOP"; do
     [ -x "$p" ] || { echo "milter-cost.sh: $p not built" >&2; exit 1; }
 done
-command -v valgrind >/dev/null || { echo "milter-cost.sh: valgrind missing" >&2; exit 1; }
+for c in valgrind miltertest setpriv; do
+    command -v "$c" >/dev/null || { echo "milter-cost.sh: $c is not installed (tests/deps.sh installs it)" >&2; exit 1; }
+done
 
 work=$TESTTMP/cost
 as_user=
@@ -59,13 +61,20 @@ sed -i 's/^spf = reject$/spf = header/' "$conf/pogate.conf"
 noop=$(per_msg noop "$NOOP") || exit 1
 pg=$(per_msg pogate "$MILTER" -f -c "$conf" -p) || exit 1
 pgoff=$(per_msg pogate-nospf "$MILTER" -f -c "$confoff" -p) || exit 1
+# Each figure was counted, or there is nothing to compare (a 0.00x is no result).
+for v in noop pg pgoff; do
+    [ "${!v:-0}" -gt 0 ] 2>/dev/null ||
+        { echo "milter-cost.sh: no instruction count for $v ('${!v}'): callgrind gave no summary" >&2; exit 1; }
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a / b }'; }
+r=$(ratio "$pg" "$noop") roff=$(ratio "$pgoff" "$noop")
 
 printf '%-34s %14s %8s\n' "milter ($n messages)" "Ir/message" "ratio"
 printf '%-34s %14d %8s\n' "no-op libmilter filter" "$noop" "1.00x"
-printf '%-34s %14d %7.2fx\n' "pogate-milter, spf = off" "$pgoff" "$(echo "$pgoff / $noop" | bc -l)"
-printf '%-34s %14d %7.2fx\n' "pogate-milter, spf = header (zone)" "$pg" "$(echo "$pg / $noop" | bc -l)"
+printf '%-34s %14d %7.2fx\n' "pogate-milter, spf = off" "$pgoff" "$roff"
+printf '%-34s %14d %7.2fx\n' "pogate-milter, spf = header (zone)" "$pg" "$r"
 # For tests/bench/run (see the RESULT convention at its top).
 printf 'RESULT\tP2\t%s\tIr/msg\t%s\t%s\n' "no-op libmilter filter" "$noop" "$n messages" \
     "pogate-milter, spf = off" "$pgoff" "$n messages" "pogate-milter, spf = header (zone)" "$pg" "$n messages"
 printf 'RESULT\tP2\t%s\tratio to no-op\t%s\tgoal <= 1.25\n' \
-    "pogate-milter, spf = off" "$(echo "$pgoff / $noop" | bc -l)" "pogate-milter, spf = header (zone)" "$(echo "$pg / $noop" | bc -l)"
+    "pogate-milter, spf = off" "$roff" "pogate-milter, spf = header (zone)" "$r"

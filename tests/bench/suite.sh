@@ -10,6 +10,8 @@ if [ "${1:-}" = --quick ]; then
     # The other scripts run on their own in tests/run: do not run them twice.
     bash "$here/run" "$@" --only p1,profile,p5 -o "$out"
     st=$?
+    # Every measurement, for tests/bench/lib/quick.sh to check each figure.
+    [ -f "$out/raw.tsv" ] && cat "$out/raw.tsv"
     rm -rf "$out"
     exit $st
 fi

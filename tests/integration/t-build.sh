@@ -3,6 +3,7 @@
 # `make install` puts programs, man pages and units where an admin expects them.
 . "$(dirname "$0")/../lib/tap.sh"
 
+need man make
 cfg="$TESTTMP/cfg"
 mkdir -p "$cfg"
 
@@ -20,7 +21,8 @@ out=$(make -C "$BUILDDIR" install DESTDIR="$dest" 2>&1)
 check "make install succeeds" test $? -eq 0 || diag "$out"
 
 # Everything built gets installed, each program with its man page.
-for prog in "$BUILDDIR"/maps/pogate-map "$BUILDDIR"/lda/pogate-lda "$BUILDDIR"/lda/pogate-lmtp \
+for prog in "$BUILDDIR"/maps/pogate-map "$BUILDDIR"/maps/pogate-po "$BUILDDIR"/maps/pogate-track \
+            "$BUILDDIR"/maps/pogate-stat "$BUILDDIR"/lda/pogate-lda "$BUILDDIR"/lda/pogate-lmtp \
             "$BUILDDIR"/milter/pogate-milter; do
     name=$(basename "$prog")
     if [ ! -x "$prog" ]; then

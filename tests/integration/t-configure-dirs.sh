@@ -11,6 +11,7 @@
 . "$SRCDIR/tests/lib/lda.sh"
 
 if [ "$(id -u)" != 0 ]; then skip "needs root (pogate-lda runs as user pogate)"; done_testing; exit 0; fi
+need make setpriv
 
 confdir=$TESTTMP/pg run=$TESTTMP/run tree=$TESTTMP/build
 mkdir -p "$tree" "$run"

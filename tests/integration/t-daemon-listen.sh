@@ -14,6 +14,7 @@
 
 if [ ! -x "$LMTP" ] || [ ! -x "$MILTER" ]; then skip "pogate-lmtp or pogate-milter not built"; done_testing; exit 0; fi
 if [ "$(id -u)" != 0 ]; then skip "needs root (a mount namespace, the daemons drop to user pogate)"; done_testing; exit 0; fi
+need miltertest ip ss unshare mount
 if ! ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'; then skip "no ::1 on lo"; done_testing; exit 0; fi
 
 L=$TESTTMP/lmtpconf store=$TESTTMP/store

@@ -15,6 +15,7 @@
 
 if [ ! -x "$LMTP" ] || [ ! -x "$MILTER" ]; then skip "pogate-lmtp or pogate-milter not built"; done_testing; exit 0; fi
 if [ "$(id -u)" != 0 ]; then skip "needs root (the daemons drop to user pogate)"; done_testing; exit 0; fi
+need ss
 
 L=$TESTTMP/lmtpconf
 lmtp_conf "$L" "$TESTTMP/store" || { not_ok "pogate-map compiles the pogate-lmtp test maps"; done_testing; exit 1; }

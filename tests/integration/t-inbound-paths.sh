@@ -23,6 +23,7 @@
 mta_use postfix
 LDA=${LDA:-$BUILDDIR/lda/pogate-lda}
 [ "$(id -u)" = 0 ] || { skip "needs root (Postfix, pogate-lda as user pogate)"; done_testing; exit 0; }
+need postfix postconf postmap postqueue smtp-sink swaks ss "$MILTER" "$LDA" "$POGATE_MAP"
 
 sink=$TESTTMP/sink sink_port=$(free_port)
 check "smtp-sink listens" e2e_sink_start "$sink" "$sink_port" || diag "$(cat "$sink.log")"

@@ -8,6 +8,7 @@
 . "$SRCDIR/tests/lib/lda.sh"
 
 [ -x "$LDA" ] || { echo "1..0 # skip pogate-lda not built"; exit 0; }
+need mount umount
 chmod 755 "$TESTTMP"
 C=$TESTTMP/conf S=$TESTTMP/store
 lda_conf "$C" "$S" || { not_ok "config"; done_testing; exit 1; }

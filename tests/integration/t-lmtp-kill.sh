@@ -8,6 +8,7 @@
 
 if [ ! -x "$LMTP" ]; then skip "pogate-lmtp not built"; done_testing; fi
 if [ "$(id -u)" != 0 ]; then skip "needs root (the server drops to user pogate)"; done_testing; fi
+need perl
 
 conf=$TESTTMP/conf store=$TESTTMP/store log=$TESTTMP/lmtp.log sock=$TESTTMP/run/lmtp.sock
 acks=$TESTTMP/acks

@@ -10,6 +10,7 @@
 
 if [ ! -x "$LMTP" ]; then skip "pogate-lmtp not built"; done_testing; fi
 if [ "$(id -u)" != 0 ]; then skip "needs root (the server drops to user pogate)"; done_testing; fi
+need ps
 
 conf=$TESTTMP/conf store=$TESTTMP/store log=$TESTTMP/lmtp.log
 trap 'lmtp_stop' EXIT

@@ -8,6 +8,7 @@
 . "$SRCDIR/tests/lib/milter.sh"
 
 if [ ! -x "$MILTER" ]; then skip "pogate-milter not built"; done_testing; exit 0; fi
+need miltertest python3 ps
 conf=$TESTTMP/conf sock=$TESTTMP/milter.sock log=$TESTTMP/milter.log
 trap 'milter_stop' EXIT
 milter_conf "$conf" || { not_ok "pogate-map compiles the test maps"; done_testing; exit 1; }

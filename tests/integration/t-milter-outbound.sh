@@ -7,6 +7,7 @@
 . "$SRCDIR/tests/lib/milter.sh"
 
 if [ ! -x "$MILTER" ]; then skip "pogate-milter not built"; done_testing; exit 0; fi
+need miltertest
 chmod 755 "$TESTTMP"            # the daemon's user reads the maps below it
 conf=$TESTTMP/conf sock=$TESTTMP/milter.sock log=$TESTTMP/milter.log
 trap 'milter_stop' EXIT

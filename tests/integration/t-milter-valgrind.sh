@@ -7,8 +7,8 @@
 . "$SRCDIR/tests/lib/milter.sh"
 
 if [ ! -x "$MILTER" ]; then skip "pogate-milter not built"; done_testing; exit 0; fi
-if ! command -v valgrind >/dev/null; then skip "valgrind missing"; done_testing; exit 0; fi
 if grep -q 'fsanitize' "$BUILDDIR/config.log" 2>/dev/null; then skip "sanitizer build: valgrind cannot run it"; done_testing; exit 0; fi
+need valgrind miltertest setpriv
 n=${VALGRIND_SESSIONS:-200}
 conf=$TESTTMP/conf run=$TESTTMP/run
 milter_conf "$conf" || { not_ok "pogate-map compiles the test maps"; done_testing; exit 1; }

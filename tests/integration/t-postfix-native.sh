@@ -12,10 +12,9 @@
 . "$SRCDIR/tests/lib/mta-checks.sh"
 mta_use postfix
 
-if [ "$(id -u)" != 0 ] || ! command -v postfix >/dev/null || ! command -v swaks >/dev/null; then
-    skip "needs root, Postfix and swaks"; done_testing
-fi
-if ! getent passwd pogate >/dev/null; then skip "no user pogate (tests/deps.sh makes it)"; done_testing; fi
+if [ "$(id -u)" != 0 ]; then skip "needs root"; done_testing; fi
+need postfix postconf postmap postqueue swaks ss ip
+if ! getent passwd pogate >/dev/null; then not_ok "no user pogate (tests/deps.sh makes it)"; done_testing; fi
 
 at_exit mta_stop
 

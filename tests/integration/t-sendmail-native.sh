@@ -13,11 +13,10 @@
 . "$SRCDIR/tests/lib/mta-checks.sh"
 mta_use sendmail
 
-if [ "$(id -u)" != 0 ] || ! command -v swaks >/dev/null || ! command -v unshare >/dev/null; then
-    skip "needs root, swaks and unshare"; done_testing
-fi
-if [ ! -x "$SM_BIN/sendmail" ]; then skip "no private sendmail (run tests/deps.sh)"; done_testing; fi
-if ! getent passwd "$SM_USER" >/dev/null; then skip "no user $SM_USER (tests/deps.sh makes it)"; done_testing; fi
+if [ "$(id -u)" != 0 ]; then skip "needs root"; done_testing; fi
+need swaks unshare mount m4 ss ip
+if [ ! -x "$SM_BIN/sendmail" ]; then not_ok "no private sendmail in $SM_ROOT (tests/deps.sh unpacks it)"; done_testing; fi
+if ! getent passwd "$SM_USER" >/dev/null; then not_ok "no user $SM_USER (tests/deps.sh makes it)"; done_testing; fi
 
 at_exit mta_stop
 

@@ -17,9 +17,9 @@
 . "$SRCDIR/tests/lib/lda.sh"
 . "$SRCDIR/tests/lib/lmtp.sh"
 
-if ! command -v valgrind >/dev/null; then skip "valgrind missing"; done_testing; exit 0; fi
 if grep -q 'fsanitize' "$BUILDDIR/config.log" 2>/dev/null; then skip "sanitizer build: valgrind cannot run it"; done_testing; exit 0; fi
 if [ "$(id -u)" != 0 ]; then skip "needs root (pogate-lda runs as user pogate)"; done_testing; exit 0; fi
+need valgrind setpriv
 
 # The pogate-lda memcheck can watch.
 if ldd "$LDA" >/dev/null 2>&1; then

@@ -2,9 +2,8 @@
 # common.sh - the small utilities the shell libraries of tests/ share; it
 # knows nothing about mail. Sourced with bash (mta.sh sources it, and so
 # postfix.sh and sendmail.sh). Waiting is always for a condition, never a
-# guessed sleep: a loaded test machine makes every guess wrong. tap.sh has a
-# wait_for and a free_port of its own, with the same contract: sourced after
-# it, these take their place.
+# guessed sleep: a loaded test machine makes every guess wrong. tap.sh
+# sources it, so every test has these.
 #
 #   wait_for SECS CMD ARGS...  run CMD every 0.1 s until it succeeds (its stderr
 #                              dropped); 1 when SECS (whole seconds) pass first

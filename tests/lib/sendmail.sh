@@ -44,6 +44,10 @@
 #                      the queue (as TAP comments) and return 1
 #   sm_send FROM TO [SWAKS-ARGS...]  one message over SMTP with swaks to
 #                      ${SM_HOST:-127.0.0.1}:$SM_PORT (SM_HOST=::1 for IPv6)
+#   sm_syslog_start FILE  from now on the log of every sendmail the library
+#                      starts goes to FILE, as classic syslog lines named
+#                      $SM_HOSTNAME (see "No syslog" below); before sm_start
+#   sm_syslog_stop     stop the receiver (safe twice, safe in a trap)
 # Behind mta.sh's names: mta_init sm_init, mta_start sm_start, mta_stop sm_stop,
 # mta_pids sm_pids, mta_send sm_send, mta_queue_size sm_queue_size,
 # mta_wait_queue_empty sm_wait_queue_empty, mta_flush sm_run -q, mta_mailq
@@ -63,9 +67,13 @@
 #   inet traffic is to 127.0.0.1/::1 (including mail.local's biff notice, UDP to
 #   127.0.0.1:512, which mail.local cannot be told to skip).
 # - No syslog in a container (no /dev/log, and making one means writing to the
-#   host's /dev): sendmail's log is lost. Look at the queue instead (sm_run -bp
-#   shows why a message waits) and at the delivered files. Startup errors that
-#   come before it detaches are in DIR/sendmail.out.
+#   host's /dev): sendmail's log is lost unless sm_syslog_start asked for it.
+#   Then the namespace sees an overlay of /dev (the host's /dev its lower,
+#   read-only layer) whose upper layer holds /dev/log, a symbolic link to the
+#   datagram socket DIR/log.sock of tests/lib/syslog-sink.py (a socket in the
+#   overlay itself refuses connections: it is another inode). Otherwise look
+#   at the queue (sm_run -bp shows why a message waits) and at the delivered
+#   files. Startup errors that come before it detaches are in DIR/sendmail.out.
 # - The packaged binary is setgid (smmsp; "mail" after dpkg -x here): the copy in
 #   DIR/bin has the bit removed, so it never runs set-ID. (Run by root, the
 #   setgid copy behaved the same in a test here.)
@@ -238,17 +246,38 @@ sm_build() {
 }
 
 # _sm_ns CMD ARGS...: run CMD in new UTS and mount namespaces, named
-# $SM_HOSTNAME, with the private hosts, resolv.conf, nsswitch.conf and /var/mail.
+# $SM_HOSTNAME, with the private hosts, resolv.conf, nsswitch.conf and /var/mail,
+# and with sm_syslog_start's /dev/log.
 _sm_ns() {
     # shellcheck disable=SC2016 # expanded by the inner shell
     unshare --uts --mount --propagation private -- /bin/sh -c '
-        d=$1 h=$2; shift 2
+        d=$1 h=$2 log=$3; shift 3
         for f in hosts resolv.conf nsswitch.conf; do
             mount --bind "$d/etc/$f" "/etc/$f" || exit 1
         done
         mount --bind "$d/mail" /var/mail || exit 1
+        if [ -n "$log" ]; then
+            mount -t overlay overlay -o "lowerdir=/dev,upperdir=$d/dev.up,workdir=$d/dev.work" /dev || exit 1
+        fi
         hostname "$h" || exit 1
-        exec "$@"' _sm_ns "$SM_DIR" "$SM_HOSTNAME" "$@"
+        exec "$@"' _sm_ns "$SM_DIR" "$SM_HOSTNAME" "${SM_SYSLOG_PID:+1}" "$@"
+}
+
+sm_syslog_start() {
+    mkdir -p "$SM_DIR/dev.up" "$SM_DIR/dev.work"
+    ln -sfn "$SM_DIR/log.sock" "$SM_DIR/dev.up/log"
+    touch "$1"
+    python3 "$(dirname "${BASH_SOURCE[0]}")/syslog-sink.py" "$SM_DIR/log.sock" "$1" "$SM_HOSTNAME" \
+        >>"$SM_DIR/sendmail.out" 2>&1 &
+    SM_SYSLOG_PID=$!
+    wait_for 10 test -S "$SM_DIR/log.sock"
+}
+
+sm_syslog_stop() {
+    [ -n "${SM_SYSLOG_PID:-}" ] || return 0
+    kill "$SM_SYSLOG_PID" 2>/dev/null
+    wait "$SM_SYSLOG_PID" 2>/dev/null
+    SM_SYSLOG_PID=
 }
 
 sm_run() {

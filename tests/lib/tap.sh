@@ -9,16 +9,43 @@
 # configured build tree):
 #   SRCDIR    source tree (top)
 #   BUILDDIR  build tree holding maps/ lda/ milter/ binaries
-#   TESTTMP   a scratch directory for this script, removed by the runner
+#   TESTTMP   a scratch directory for this script, removed by the runner (made
+#             here, and removed at exit, when a script runs on its own)
 
 : "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${BUILDDIR:=$SRCDIR/build/normal}"
 if [ -z "${TESTTMP:-}" ]; then
     TESTTMP=$(mktemp -d /tmp/pogate-test.XXXXXX)
     chmod 755 "$TESTTMP"
-    trap 'rm -rf "$TESTTMP"' EXIT
+    _tap_pid=$$
+    _tap_rmtmp() { rm -rf "$TESTTMP"; }
+    builtin trap '_tap_rmtmp' EXIT
+    # A script's own EXIT trap comes before the removal instead of replacing it:
+    # `trap ACTION EXIT` (in the script itself, not in a subshell) becomes
+    # ACTION followed by the removal; `trap - EXIT` leaves the removal alone.
+    # shellcheck disable=SC2064 # the actions are passed on as given
+    trap() {
+        local action sig others=() exit=0
+        if [ $# -lt 2 ] || [ "$BASHPID" != "$_tap_pid" ]; then builtin trap "$@"; return; fi
+        case $1 in -p | -l | --) builtin trap "$@"; return ;; esac
+        action=$1; shift
+        for sig in "$@"; do
+            case $sig in EXIT | exit | 0 | SIGEXIT) exit=1 ;; *) others+=("$sig") ;; esac
+        done
+        [ ${#others[@]} -eq 0 ] || builtin trap "$action" "${others[@]}"
+        [ "$exit" = 0 ] && return
+        case $action in
+        - | '') builtin trap '_tap_rmtmp' EXIT ;;
+        *) builtin trap "$action
+_tap_rmtmp" EXIT ;;
+        esac
+    }
 fi
 export SRCDIR BUILDDIR TESTTMP
+
+# wait_for, free_port, at_exit and the other small utilities: once, in common.sh.
+# shellcheck source=common.sh
+. "$SRCDIR/tests/lib/common.sh"
 
 _tap_n=0
 _tap_failed=0
@@ -27,6 +54,23 @@ ok()      { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
 not_ok()  { _tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1)); echo "not ok $_tap_n - $*"; }
 skip()    { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # skip $*"; }
 diag()    { echo "# $*"; }
+
+# need CMD...: the commands this test calls. Each missing one is a failure that
+# names its Debian package (from the table in tests/deps.sh, which installs
+# them all), and the test ends there: a missing tool never skips a test and
+# never shows up as "command not found" halfway through. A CMD with a slash is
+# checked as an executable file.
+need() {
+    local c pkg missing=0
+    for c in "$@"; do
+        case $c in */*) [ -x "$c" ] && continue ;; *) command -v "$c" >/dev/null && continue ;; esac
+        pkg=$(sed -n "/^PACKAGES='$/,/^'$/p" "$SRCDIR/tests/deps.sh" 2>/dev/null |
+              awk -v c="$c" '{ for (i = 2; i <= NF; i++) if ($i == c) { print $1; exit } }')
+        not_ok "needs $c: ${pkg:+Debian package $pkg, }not installed (tests/deps.sh installs it)"
+        missing=1
+    done
+    [ "$missing" = 0 ] || done_testing
+}
 
 # check "what" CMD ARGS...: passes when CMD exits 0.
 check() {
@@ -55,24 +99,6 @@ is() {
 # like "what" GOT PATTERN: grep -E match.
 like() {
     if printf '%s\n' "$2" | grep -qE -- "$3"; then ok "$1"; else not_ok "$1"; diag "got: '$2'"; diag "want match: '$3'"; fi
-}
-
-# wait_for SECONDS CMD ARGS...: poll every 0.1 s until CMD succeeds; 1 on timeout.
-wait_for() {
-    _limit=$(( $1 * 10 )); shift
-    _i=0
-    while [ "$_i" -lt "$_limit" ]; do
-        if "$@" 2>/dev/null; then return 0; fi
-        sleep 0.1; _i=$((_i + 1))
-    done
-    return 1
-}
-
-# free_port: print a TCP port on 127.0.0.1 nobody listens on now.
-free_port() {
-    _p=$(( 20000 + ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 20000 ))
-    while ss -Hltn "sport = :$_p" 2>/dev/null | grep -q .; do _p=$((_p + 1)); done
-    echo "$_p"
 }
 
 done_testing() {

@@ -8,6 +8,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$SRCDIR/tests/reliability/lib.sh"
 rel_need
+need mount umount setpriv
 n=$(scale 40 200) m=$(scale 20 100)
 S=$TESTTMP/store
 mkdir -p "$S"

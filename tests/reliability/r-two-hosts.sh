@@ -25,6 +25,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$SRCDIR/tests/reliability/lib.sh"
 rel_need
+need ip unshare
 n=$(scale 500 5000)
 port=27225
 A=pogate-r8a-$$ B=pogate-r8b-$$

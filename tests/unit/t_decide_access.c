@@ -119,7 +119,10 @@ static void spoilt(void)
     struct verdict v;
 
     ok(bad != NULL, "index with a spoilt access record");
-    is_int(decide_access(&in, &t, &v), VERDICT_CONTINUE, "a REJECT record the reader cannot read rejects nobody");
+    is_int(decide_access(&in, &t, &v), VERDICT_TEMPFAIL, "a record the reader cannot read: tempfail, never reject");
+    is_str(v.code, "451", "... 451");
+    is_str(v.xcode, "4.3.0", "... 4.3.0");
+    ok(!t.trusted, "... and nobody trusted by it");
     podir_close(bad);
 }
 

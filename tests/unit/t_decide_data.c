@@ -8,7 +8,7 @@
 
 static struct rcpt rcpt(const char *addr, int ours, const char *canonical, long long maxsize)
 {
-    struct rcpt r = { (char *) addr, (char *) addr, { ours, "", "", maxsize } };
+    struct rcpt r = { .arg = (char *) addr, .addr = (char *) addr, .to = { .ours = ours, .maxsize = maxsize } };
 
     if (ours) {
         strcpy(r.to.where, "sales/jsmith");

@@ -163,6 +163,28 @@ static void eom_sender(void)
            "a PO without maxsize: any size");
 }
 
+/* A PO whose outbound direction is stopped: accepted, rewritten, and held. */
+static void eom_hold(void)
+{
+    struct ob_sender s;
+    struct ob_eom_out out;
+    struct verdict v;
+
+    eom(maps, "jsmith@sales.po", NULL, NULL, 1, 100, 0, &s, &out, &v);
+    is_int(out.hold, 0, "an active PO's message is not held");
+    is_int(eom(maps, "admin@hub.example.com", NULL, NULL, 1, 100, 0, &s, &out, &v), VERDICT_CONTINUE,
+           "a paused PO's outbound message is accepted (the client sees success)");
+    is_int(out.hold, 1, "... and held");
+    is_str(out.hold_reason, "pogate: postoffice hub outbound paused", "... the reason names the PO");
+    is_str(out.summary, "outbound=hub/admin sender=<admin@hub.example.com> hold=hub", "... tracking summary");
+    is_int(eom(maps, "admin@hub.example.com", NULL, NULL, 0, 100, 0, &s, &out, &v), VERDICT_CONTINUE,
+           "to a postoffice only: held as well (it leaves the postoffice)");
+    is_int(out.hold, 1, "... held");
+    is_int(eom(maps, "admin@hub.example.com", NULL, "Auto-Submitted", 1, 100, 0, &s, &out, &v), VERDICT_CONTINUE,
+           "autoreply=yes PO: an auto-reply of a paused PO");
+    is_int(out.hold, 1, "... is held too");
+}
+
 static void eom_autoreply(void)
 {
     struct ob_sender s;
@@ -243,6 +265,7 @@ int main(void)
     map_errors();
     rcpt();
     eom_sender();
+    eom_hold();
     eom_autoreply();
     eom_null_sender();
     podir_close(maps);

@@ -43,9 +43,9 @@ static void po(void)
 static void counted(void)
 {
     struct rcpt r[3] = {
-        { "<friend@elsewhere.example>", "friend@elsewhere.example", { 0, "", "", 0 } },
-        { "<boss@hr.example.com>", "boss@hr.example.com", { 1, "hr/boss", "boss@hr.example.com", 1024 } },
-        { "<john@sales.example.com>", "john@sales.example.com", { 1, "sales/john", "john@sales.example.com", 512 } },
+        { "<friend@elsewhere.example>", "friend@elsewhere.example", { 0, "", "", 0, "", NULL } },
+        { "<boss@hr.example.com>", "boss@hr.example.com", { 1, "hr/boss", "boss@hr.example.com", 1024, "hr", "accept" } },
+        { "<john@sales.example.com>", "john@sales.example.com", { 1, "sales/john", "john@sales.example.com", 512, "sales", "accept" } },
     };
     struct verdict v;
 

@@ -35,6 +35,8 @@ static void resolve(struct podir *d)
     is_int(po.autoreply, 0, "... autoreply=no");
     is_int(po.outbound, 1, "... outbound default yes");
     is_int(po.store, PO_STORE_MAILDIR, "... store default maildir");
+    is_int(po.state, PO_ACTIVE, "... state default active");
+    is_int(po.paused + po.held, 0, "... neither direction stopped");
     is_int(podir_resolve(d, "JOHN.Smith@Sales.Example.COM", NULL, &mbx), PODIR_FOUND, "lookup is case-insensitive");
     is_int(podir_resolve(d, "js@sales.example.com", &po, &mbx), PODIR_FOUND, "alias resolves");
     is_str(mbx.name, "jsmith", "... to its mailbox");
@@ -51,10 +53,15 @@ static void resolve(struct podir *d)
     is_int(podir_resolve(d, "postmaster@hub.example.com", &po, &mbx), PODIR_FOUND, "postmaster= attribute");
     is_str(mbx.name, "admin", "... names the mailbox");
     is_str(mbx.display_name, "Hub Admin \xc3\xa9", "UTF-8 display name kept");
-    is_int(po.paused, 1, "state=paused");
+    is_int(po.state, PO_PAUSED, "state=paused");
+    is_int(po.paused, 1, "... inbound stopped");
+    is_int(po.held, 1, "... outbound held");
     is_int(po.store, PO_STORE_MAILBAG, "store=mailbag");
     is_int(podir_resolve(d, "postmaster@branch.example.com", &po, &mbx), PODIR_FOUND, "default postmaster mailbox");
     is_str(po.via, "hub", "via=HUB");
+    is_int(po.state, PO_ACTIVE, "downstream PO: its own state active");
+    is_int(po.paused, 1, "... inbound stopped by its paused hub");
+    is_int(po.held, 1, "... outbound held by its paused hub");
     is_int(po.outbound, 0, "outbound=no");
 }
 

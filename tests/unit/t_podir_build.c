@@ -72,6 +72,8 @@ static void po_rules(void)
     is_int(build_with("postoffices", "SALES domain=sales.example.com store=mbox\n"), 1, "bad store");
     is_int(build_with("postoffices", "SALES domain=sales.example.com outbound=maybe\n"), 1, "bad yes/no");
     is_int(build_with("postoffices", "SALES domain=sales.example.com state=asleep\n"), 1, "bad state");
+    ok(logged("postoffices", 1, "state must be active, paused, inbound-only or outbound-only (asleep)"),
+       "... the four states named");
     is_int(build_with("postoffices", "SALES domain=sales.example.com\nsales domain=other.example\n"), 1,
            "PO defined twice (names are case-insensitive)");
     ok(logged("postoffices", 2, "postoffice sales defined twice (first at line 1)"), "... reported");

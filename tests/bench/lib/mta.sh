@@ -34,6 +34,13 @@
 
 BENCH_USER=${BENCH_USER:-pogate}
 
+# calc EXPR: the value of an arithmetic expression, 6 decimals (awk). Prints
+# nothing and fails when there is no value (an empty operand, a division by
+# zero), so that the figure shows as not computed (tests/bench/lib/check.awk).
+calc() {
+    awk "BEGIN { s = sprintf(\"%.6f\", ($1)); if (s ~ /^-?[0-9]+\\.[0-9]+\$/) print s; else exit 1 }" 2>/dev/null
+}
+
 # CPU accounting: the MTAs and daemons run in a cgroup of their own (v1 cpuacct),
 # so the CPU time a variant costs per message is measured apart from whatever
 # else the machine runs. Without the cgroup, CPU figures are "n/a".

@@ -125,7 +125,7 @@ p1_setup() {
         t0=$(date +%s.%N)
         "$PMAP" -c "$CONF1M" >"$W/pogate-map-1m.log" 2>&1 || { echo "pogate-map (P6) failed:"; cat "$W/pogate-map-1m.log"; }
         t1=$(date +%s.%N)
-        result P6 "pogate-map, $maxmbx mailboxes" "compile s" "$(echo "$t1 - $t0" | bc -l)"
+        result P6 "pogate-map, $maxmbx mailboxes" "compile s" "$(calc "$t1 - $t0")"
     fi
 
     bdc_init "$W/dovecot" "$store"
@@ -214,5 +214,5 @@ p1_measure() {
         echo "FAIL $got of $n delivered, $qs left in the queue"
         bpf_flush "$W/pf"; return 0
     fi
-    echo "$(echo "$n / ($t1 - $t0)" | bc -l) $([ -n "$c0" ] && echo "($c1 - $c0) / 1000000 / $n" | bc -l || echo n/a)"
+    echo "$(calc "$n / ($t1 - $t0)") $([ -n "$c0" ] && calc "($c1 - $c0) / 1000000 / $n" || echo n/a)"
 }

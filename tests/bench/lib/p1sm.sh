@@ -176,7 +176,7 @@ p1sm_measure() {
         echo "FAIL $got of $n delivered, $qs left in the queue"
         sm_flush; return 0
     fi
-    echo "$(echo "$n / ($t1 - $t0)" | bc -l) $([ -n "$c0" ] && echo "($c1 - $c0) / 1000000 / $n" | bc -l || echo n/a)"
+    echo "$(calc "$n / ($t1 - $t0)") $([ -n "$c0" ] && calc "($c1 - $c0) / 1000000 / $n" || echo n/a)"
 }
 
 # p1sm_round N SESSIONS [quiet]: one measurement of each variant, with RESULT
@@ -199,14 +199,14 @@ p1sm_round() {
         isnum "${got[$v]}" || continue
         if [ "$v" = sa ]; then
             isnum "${P1_GOT_A:-}" && result "$sec" "${V_LABEL[$v]}" "ratio to (a)" \
-                "$(echo "${got[$v]} / $P1_GOT_A" | bc -l)" "over Postfix + virtual(8), same round"
+                "$(calc "${got[$v]} / $P1_GOT_A")" "over Postfix + virtual(8), same round"
             isnum "${cpu[$v]}" && isnum "${P1_CPU_A:-}" && result "$sec" "${V_LABEL[$v]}" "CPU ratio to (a)" \
-                "$(echo "${cpu[$v]} / $P1_CPU_A" | bc -l)"
+                "$(calc "${cpu[$v]} / $P1_CPU_A")"
             continue
         fi
         isnum "${got[sa]}" && result "$sec" "${V_LABEL[$v]}" "ratio to (s-a)" \
-            "$(echo "${got[$v]} / ${got[sa]}" | bc -l)" "msg/s over (s-a)'s"
+            "$(calc "${got[$v]} / ${got[sa]}")" "msg/s over (s-a)'s"
         isnum "${cpu[$v]}" && isnum "${cpu[sa]}" && result "$sec" "${V_LABEL[$v]}" "CPU ratio to (s-a)" \
-            "$(echo "${cpu[$v]} / ${cpu[sa]}" | bc -l)" "CPU per message over (s-a)'s"
+            "$(calc "${cpu[$v]} / ${cpu[sa]}")" "CPU per message over (s-a)'s"
     done
 }

@@ -32,7 +32,7 @@ p5_hold() {
         result P5 "$label, idle" "VmRSS KiB" "$idle"
         result P5 "$label, $conns sessions" "VmRSS KiB" "$held" "$thr threads"
         result P5 "$label, $conns sessions" "VmHWM KiB" "$hwm"
-        result P5 "$label, per session" "KiB" "$(echo "($held - $idle) / $conns" | bc -l)"
+        result P5 "$label, per session" "KiB" "$(calc "($held - $idle) / $conns")"
     else
         result P5 "$label, $conns sessions" "VmRSS KiB" "FAIL ($(tail -1 "$W/p5-hold.out"))"
     fi

@@ -1,0 +1,120 @@
+/* runcmd.c - fork, exec and collect; see runcmd.h.
+ *
+ * Input and output go through pipes served by one poll loop, so a command
+ * that prints before it has read all its input cannot deadlock with us.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runcmd.h"
+
+/* pipe() with both ends close-on-exec (pipe2 is not POSIX). */
+static int cloexec_pipe(int p[2])
+{
+    if (pipe(p) < 0)
+        return -1;
+    if (fcntl(p[0], F_SETFD, FD_CLOEXEC) < 0 || fcntl(p[1], F_SETFD, FD_CLOEXEC) < 0) {
+        int saved = errno;
+
+        close(p[0]), close(p[1]);
+        p[0] = p[1] = -1;
+        return errno = saved, -1;
+    }
+    return 0;
+}
+
+static void child(char *const argv[], int in, int out)
+{
+    int null = open("/dev/null", O_RDWR);
+
+    if (dup2(in >= 0 ? in : null, 0) < 0 || dup2(out >= 0 ? out : null, 1) < 0)
+        _exit(127);
+    execv(argv[0], argv);
+    _exit(127);
+}
+
+/* Serve the two pipes until the output ends. -1 with errno. */
+static int pump(int in, const char *data, size_t len, int out, buf_t *o)
+{
+    size_t done = 0;
+    char chunk[8192];
+    int rc = 0;
+
+    while (out >= 0) {
+        struct pollfd p[2] = { { out, POLLIN, 0 }, { in, POLLOUT, 0 } };
+        int n = poll(p, in >= 0 ? 2 : 1, -1);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (in >= 0 && p[1].revents) {
+            ssize_t w = (p[1].revents & POLLOUT) ? write(in, data + done, len - done) : -1;
+
+            if (w > 0)
+                done += (size_t) w;
+            if (w <= 0 || done == len)
+                close(in), in = -1;     /* a command that stops reading: EPIPE, not our error */
+        }
+        if (p[0].revents) {
+            ssize_t r = read(out, chunk, sizeof(chunk));
+
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0) {
+                close(out), out = -1;
+            } else if (o && o->len + (size_t) r > RUNCMD_OUT_MAX) {
+                errno = E2BIG, rc = -1;
+                close(out), out = -1;
+            } else if (o) {
+                buf_append(o, chunk, (size_t) r);
+            }
+        }
+    }
+    if (in >= 0)
+        close(in);
+    return rc;
+}
+
+int runcmd(char *const argv[], const char *in, size_t inlen, buf_t *out)
+{
+    int ip[2] = { -1, -1 }, op[2] = { -1, -1 }, status, rc, saved;
+    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+    pid_t pid;
+
+    if ((in && cloexec_pipe(ip) < 0) || cloexec_pipe(op) < 0) {
+        saved = errno;
+        if (ip[0] >= 0)
+            close(ip[0]), close(ip[1]);
+        signal(SIGPIPE, old);
+        return errno = saved, -1;
+    }
+    if ((pid = fork()) == 0)
+        child(argv, ip[0], op[1]);
+    saved = errno;
+    if (ip[0] >= 0)
+        close(ip[0]);
+    close(op[1]);
+    if (pid < 0) {
+        if (ip[1] >= 0)
+            close(ip[1]);
+        close(op[0]);
+        signal(SIGPIPE, old);
+        return errno = saved, -1;
+    }
+    rc = pump(ip[1], in, inlen, op[0], out);
+    saved = errno;
+    if (rc < 0)
+        kill(pid, SIGTERM);     /* it may be blocked writing what we no longer read */
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    signal(SIGPIPE, old);
+    if (rc < 0)
+        return errno = saved, -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+}
