@@ -4,8 +4,11 @@
  * each recipient, how it ended (struct dstatus: RFC 3463 code and reason,
  * sysexits code; status.h). The message is read once from a file descriptor:
  * a pipe (pogate-lda's stdin: streamed, memory does not grow with the
- * message) or a regular file (pogate-lmtp's spool: read with pread, so every
- * copy reads its own bytes). Line ends are written as they come (LF).
+ * message) or a regular file (pogate-lmtp's spool for a large message: read
+ * with pread, so every copy reads its own bytes); or it is in memory
+ * (deliver_params.msg: pogate-lmtp's messages up to its memory limit), and
+ * each file is then written with one writev of the prepended lines and the
+ * message. Line ends are written as they come (LF).
  *
  * What is written, per recipient group:
  *   store=maildir   one file per postoffice: Return-Path, Delivered-To (only
@@ -90,6 +93,8 @@ struct deliver_params {
     const char *queue_id;       /* MTA queue id, NULL if unknown: log and mailbag envelope */
     int quota_action;           /* QUOTA_DEFER or QUOTA_BOUNCE (lda_conf.h) */
     unsigned flags;             /* DELIVER_* */
+    const char *msg;            /* the message in memory (pogate-lmtp), or NULL: read the descriptor */
+    size_t msg_len;
 };
 
 /* Once per process, before any other call and before threads start: host
@@ -109,7 +114,8 @@ void deliver_rcpt_init(struct deliver_rcpt *r, const char *address, const struct
 int deliver_resolve(struct podir *d, const char *address, struct deliver_rcpt *r);
 
 /* Deliver the message readable from FD (from its current offset to EOF for a
- * pipe, from offset 0 for a regular file) to every recipient of R[0..N-1]
+ * pipe, from offset 0 for a regular file; ignored when P->msg is set) to
+ * every recipient of R[0..N-1]
  * whose status is DSTATUS_PENDING. Returns the number delivered (2.0.0, or
  * sync_pending with DELIVER_DEFER_DIRSYNC). Logs one line for every
  * recipient of R whose status is final (also those that came in failed, so

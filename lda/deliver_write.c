@@ -5,7 +5,8 @@
  * The message is read exactly once from a pipe: the first file written is
  * fed from the pipe, and every further file copies its message bytes from
  * that first file. From a regular file (an LMTP spool) each file reads its
- * own bytes with pread. The header scan (loop detection, the Received date)
+ * own bytes with pread; from memory each file gets one writev of its
+ * prepended lines and the message. The header scan (loop detection, the Received date)
  * and the message hash of the deterministic name (msgname.h) run on the
  * first copy, whichever source it comes from, and again on the next copy if
  * that one failed half-way. Linking the files is not done here
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -52,7 +54,9 @@ void dmsg_init(struct dmsg *m, const struct deliver_params *p, int fd, const str
     memset(m, 0, sizeof(*m));
     m->p = p;
     m->fd = fd;
-    m->is_file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    m->mem = p->msg;
+    m->mem_len = p->msg_len;
+    m->is_file = m->mem != NULL || (fstat(fd, &st) == 0 && S_ISREG(st.st_mode));
     m->r = r;
     m->n = n;
     m->iobuf = iobuf;
@@ -121,15 +125,64 @@ static void prefix(const struct dmsg *m, const struct dgroup *g, buf_t *b)
     }
 }
 
+/* The scanner and the hash over LEN message bytes at DATA (the first copy). */
+static void scan_feed(struct dmsg *m, const char *data, size_t len)
+{
+    hdrscan_feed(&m->scan, data, len);
+    m->key.hash = msgname_hash(m->key.hash, data, len);
+}
+
 /* One chunk of message bytes into F (and the scanner on the first copy). */
 static int put(struct dmsg *m, struct dfile *f, size_t len, int scan)
 {
-    if (scan) {
-        hdrscan_feed(&m->scan, m->iobuf, len);
-        m->key.hash = msgname_hash(m->key.hash, m->iobuf, len);
-    }
+    if (scan)
+        scan_feed(m, m->iobuf, len);
     f->size += (long long) len;
     return write_all(f->fd, m->iobuf, len);
+}
+
+/* writev(2) all of IOV[0..N-1] to FD (the vector is consumed): 0, or -1 with errno. */
+static int writev_all(int fd, struct iovec *iov, int n)
+{
+    while (n > 0) {
+        ssize_t w = writev(fd, iov, n);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        while (n > 0 && (size_t) w >= iov->iov_len) {
+            w -= (ssize_t) iov->iov_len;
+            iov++, n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (char *) iov->iov_base + w;
+            iov->iov_len -= (size_t) w;
+        }
+    }
+    return 0;
+}
+
+/* A message in memory: the prepended lines B and the message into F in one
+ * writev, scanned on the first copy. 0, or -1 with F->st set. */
+static int write_mem(struct dmsg *m, struct dfile *f, const buf_t *b)
+{
+    struct iovec iov[2] = { { b->data, b->len }, { (char *) m->mem, m->mem_len } };
+
+    if (!m->scanned) {
+        scan_begin(m);
+        scan_feed(m, m->mem, m->mem_len);
+        hdrscan_end(&m->scan);
+        m->key.hashed = 1;
+        m->scanned = 1;
+    }
+    f->hdrlen = (long long) b->len;
+    f->size = (long long) m->mem_len;
+    if (writev_all(f->fd, iov, 2) < 0) {
+        dstatus_errno(&f->st, errno);
+        return -1;
+    }
+    return 0;
 }
 
 /* The scanned copy failed half-way: a spool file can be read again by the
@@ -231,13 +284,18 @@ int dfile_write(struct dmsg *m, const struct dgroup *g, struct dfile *f)
         goto fail;
     }
     prefix(m, g, &b);
-    f->hdrlen = (long long) b.len;
-    if (write_all(f->fd, b.data, b.len) < 0) {
-        dstatus_errno(&f->st, errno);
-        goto fail;
+    if (m->mem != NULL) {
+        if (write_mem(m, f, &b) < 0)
+            goto fail;
+    } else {
+        f->hdrlen = (long long) b.len;
+        if (write_all(f->fd, b.data, b.len) < 0) {
+            dstatus_errno(&f->st, errno);
+            goto fail;
+        }
+        if (copy_body(m, f) < 0)
+            goto fail;
     }
-    if (copy_body(m, f) < 0)
-        goto fail;
     if (fsync(f->fd) < 0) {
         dstatus_errno(&f->st, errno);
         goto fail;

@@ -29,8 +29,10 @@ struct dfile;
 struct dmsg {
     /* Set by dmsg_init(). */
     const struct deliver_params *p;     /* sender and queue id */
-    int fd;                     /* the message */
-    int is_file;                /* a regular file: every copy preads its own bytes from 0 */
+    int fd;                     /* the message, unless in memory */
+    int is_file;                /* a regular file, or memory: every copy reads its own bytes from 0 */
+    const char *mem;            /* the message in memory (deliver_params.msg); NULL */
+    size_t mem_len;
     const struct deliver_rcpt *r;       /* the recipients, for the loop check */
     int n;
     char *iobuf;                /* lent: DELIVER_IOBUF bytes */
@@ -54,8 +56,8 @@ struct dfile {
 
 #define DFILE_INIT { .fd = -1 }
 
-/* Read the message from FD for recipients R[0..N-1] of a delivery with P,
- * into IOBUF (DELIVER_IOBUF bytes, kept by the caller). */
+/* Read the message from FD (or P->msg) for recipients R[0..N-1] of a
+ * delivery with P, into IOBUF (DELIVER_IOBUF bytes, kept by the caller). */
 void dmsg_init(struct dmsg *m, const struct deliver_params *p, int fd, const struct deliver_rcpt *r,
                int n, char *iobuf);
 void dmsg_free(struct dmsg *m);

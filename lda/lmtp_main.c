@@ -160,6 +160,7 @@ int main(int argc, char **argv)
     m.env.quota_action = dc.quota_action;
     m.env.params.hostname = host;
     m.env.params.spool_dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    m.env.params.mem_max = LMTP_MEM_MAX;
     m.env.params.idle_timeout = (int) lc.idle_timeout;
     m.env.params.command_timeout = (int) lc.command_timeout;
     if (pipe(m.stop_pipe) < 0)

@@ -29,6 +29,7 @@ struct session {
     int nrcpt;                  /* recipients accepted in this transaction */
     int errors;
     int spool_fd;               /* reused by every transaction of the connection */
+    buf_t body;                 /* likewise: the message while it fits in memory */
     buf_t line;
     buf_t addr;
     buf_t reply;
@@ -152,8 +153,10 @@ static int cmd_rcpt(struct session *s, const char *arg)
 /* Why a message read to its final dot cannot be delivered. */
 enum data_fault { DATA_OK, DATA_NUL, DATA_LONG, DATA_SIZE, DATA_SPOOL };
 
+/* The message being read: in WBUF while it fits in mem_max; past that
+ * WBUF is the write buffer of the spool file FD. */
 struct spool {
-    int fd;
+    int fd;                     /* -1 while the message is in memory */
     long long size;             /* bytes of message so far */
     long long max;              /* 0 = no limit */
     enum data_fault fault;
@@ -180,6 +183,20 @@ static void spool_write(struct spool *sp)
     buf_reset(&sp->wbuf);
 }
 
+static int open_spool(struct session *s);
+
+/* Too big for memory: on into the connection's spool file. */
+static void spill(struct session *s, struct spool *sp)
+{
+    if ((sp->fd = open_spool(s)) < 0) {
+        msg_warn("cannot create spool file in %s: %m", s->p->spool_dir);
+        sp->fault = DATA_SPOOL;
+        sp->error = errno;
+        return;
+    }
+    spool_write(sp);
+}
+
 /* One message line, dot-unstuffed, into the spool. */
 static void spool_line(struct spool *sp, const buf_t *line, int has_nul)
 {
@@ -201,7 +218,7 @@ static void spool_line(struct spool *sp, const buf_t *line, int has_nul)
     }
     buf_append(&sp->wbuf, d, n);
     buf_putc(&sp->wbuf, '\n');
-    if (sp->wbuf.len >= 65536)
+    if (sp->fd >= 0 && sp->wbuf.len >= 65536)
         spool_write(sp);
 }
 
@@ -227,7 +244,11 @@ static int read_message(struct session *s, struct spool *sp)
         if (s->line.len == 1 && s->line.data[0] == '.')
             break;
         spool_line(sp, &s->line, has_nul);
+        if (sp->fd < 0 && sp->fault == DATA_OK && sp->wbuf.len > s->p->mem_max)
+            spill(s, sp);
     }
+    if (sp->fd < 0)
+        return CONTINUE;
     spool_write(sp);
     if (sp->fault == DATA_OK && lseek(sp->fd, 0, SEEK_SET) < 0) {
         sp->fault = DATA_SPOOL;
@@ -261,7 +282,11 @@ static void data_replies(struct session *s, struct spool *sp)
     buf_t fault = BUF_INIT;
 
     if (sp->fault == DATA_OK) {
-        s->h->data(s->ctx, sp->fd, sp->size, s->nrcpt, replies);
+        struct lmtp_msg msg = { sp->fd < 0 ? sp->wbuf.data : NULL, sp->fd, sp->size };
+
+        if (msg.data == NULL && sp->fd < 0)
+            msg.data = "";      /* an empty message never grew the buffer */
+        s->h->data(s->ctx, &msg, s->nrcpt, replies);
     } else {
         fault_reply(s, sp, &fault);
         msg_info("message refused: %s", fault.data);
@@ -279,8 +304,9 @@ static void data_replies(struct session *s, struct spool *sp)
     buf_free(&fault);
 }
 
-/* The connection's spool file, emptied: one unlinked file per connection,
- * not one per message, saves a create and an unlink per delivery. */
+/* The connection's spool file, emptied, for messages too big for memory:
+ * one unlinked file per connection, not one per message, saves a create and
+ * an unlink per delivery. */
 static int open_spool(struct session *s)
 {
     buf_t path = BUF_INIT;
@@ -311,17 +337,13 @@ static int cmd_data(struct session *s, const char *arg)
         reply_error(s, "501 5.5.4 Syntax: DATA");
         return CONTINUE;
     }
-    if ((sp.fd = open_spool(s)) < 0) {
-        msg_warn("cannot create spool file in %s: %m", s->p->spool_dir);
-        reply(s, "451 4.3.0 Error: cannot create spool file");
-        return CONTINUE;
-    }
     sp.max = s->h->max_size(s->ctx);
-    buf_init(&sp.wbuf);
+    sp.wbuf = s->body;          /* the connection's buffer, grown once */
+    buf_reset(&sp.wbuf);
     reply(s, "354 End data with <CR><LF>.<CR><LF>");
     if ((end = read_message(s, &sp)) == CONTINUE)
         data_replies(s, &sp);
-    buf_free(&sp.wbuf);
+    s->body = sp.wbuf;
     end_transaction(s);
     return end;
 }
@@ -439,6 +461,7 @@ enum lmtp_end lmtp_serve(const struct lmtp_params *p, const struct lmtp_handler 
     int end;
 
     s.io = lmtp_io_new(in_fd, out_fd, p->stop_fd);
+    buf_init(&s.body);
     buf_init(&s.line);
     buf_init(&s.addr);
     buf_init(&s.reply);
@@ -457,6 +480,7 @@ enum lmtp_end lmtp_serve(const struct lmtp_params *p, const struct lmtp_handler 
     lmtp_io_free(s.io);
     if (s.spool_fd >= 0)
         (void) close(s.spool_fd);
+    buf_free(&s.body);
     buf_free(&s.line);
     buf_free(&s.addr);
     buf_free(&s.reply);

@@ -2,8 +2,10 @@
  *
  * One LMTP conversation on a pair of file descriptors: command parsing, the
  * LHLO/MAIL/RCPT/DATA state machine, reply formatting, PIPELINING-safe
- * buffered I/O with timeouts, and dot-unstuffing of the message into an
- * unlinked spool file. It knows nothing about postoffices or the store: the
+ * buffered I/O with timeouts, and dot-unstuffing of the message as it is
+ * read, into memory up to lmtp_params.mem_max bytes and past that into an
+ * unlinked spool file (one per connection, never fsynced: the store's file
+ * is the only copy that must survive). It knows nothing about postoffices or the store: the
  * caller supplies a struct lmtp_handler whose callbacks decide about the
  * sender, each recipient, and deliver the spooled message. This split lets the
  * engine be tested on a socketpair, and keeps one store writer (lda/deliver.c).
@@ -30,6 +32,16 @@
 #define LMTP_DATA_LINE_MAX 65536
 #define LMTP_MAX_RCPT 1000
 #define LMTP_MAX_ERRORS 20
+#define LMTP_MEM_MAX (1 << 20)  /* pogate-lmtp's lmtp_params.mem_max */
+
+/* A transaction's message, dot-unstuffed, LF line ends, SIZE bytes: in
+ * memory (DATA), or in the spool file (FD, from offset 0) when it was larger
+ * than lmtp_params.mem_max. */
+struct lmtp_msg {
+    const char *data;           /* NULL: in FD */
+    int fd;                     /* -1: in DATA */
+    long long size;
+};
 
 /* What the engine asks of its user. Every reply is one full line without
  * CRLF, "CODE X.Y.Z text", appended to the buf_t given; the return value is
@@ -39,10 +51,10 @@ struct lmtp_handler {
     long long (*max_size)(void *ctx);
     int (*mail)(void *ctx, const char *sender, long long size, buf_t *reply);
     int (*rcpt)(void *ctx, const char *rcpt, buf_t *reply);
-    /* The message, dot-unstuffed, LF line ends, SIZE bytes in SPOOL_FD (at
-     * offset 0): fill replies[i] for each of the NRCPT accepted recipients, in
-     * the order they were accepted. Return only when every 2xx is durable. */
-    void (*data)(void *ctx, int spool_fd, long long size, int nrcpt, buf_t *replies);
+    /* The message MSG: fill replies[i] for each of the NRCPT accepted
+     * recipients, in the order they were accepted. Return only when every 2xx
+     * is durable. */
+    void (*data)(void *ctx, const struct lmtp_msg *msg, int nrcpt, buf_t *replies);
     /* The transaction ended (delivered, RSET, LHLO, QUIT, EOF, error). */
     void (*reset)(void *ctx);
 };
@@ -53,6 +65,7 @@ struct lmtp_params {
     int idle_timeout;           /* seconds waiting for a command outside a transaction */
     int command_timeout;        /* seconds inside a transaction and for writes */
     int stop_fd;                /* readable = shut down at the next command; -1: none */
+    size_t mem_max;             /* a message up to this size stays in memory; 0: every one spooled */
 };
 
 /* Why a conversation ended. */

@@ -3,9 +3,9 @@
  * The handler callbacks of the LMTP engine: MAIL takes a snapshot of the
  * postoffice directory, RCPT resolves each recipient on it (the same answers
  * pogate-lda gives: unknown 550 5.1.1, paused 451 4.2.1, map trouble
- * 451 4.3.0), DATA hands the spooled message to the delivery core (deliver.h)
- * with the directory fsyncs deferred, settles them through group commit
- * (groupsync.h), and answers each recipient with its own status. The end of
+ * 451 4.3.0), DATA hands the message (in memory, or spooled when large) to
+ * the delivery core (deliver.h) with the directory fsyncs deferred, settles
+ * them through group commit (groupsync.h), and answers each recipient with its own status. The end of
  * the transaction returns the snapshot. Everything a transaction allocated is
  * freed in txn_reset(), which the engine calls on every path out.
  */
@@ -94,26 +94,29 @@ static int h_rcpt(void *ctx, const char *address, buf_t *reply)
     return 250;
 }
 
-static void h_data(void *ctx, int spool_fd, long long size, int nrcpt, buf_t *replies)
+static void h_data(void *ctx, const struct lmtp_msg *msg, int nrcpt, buf_t *replies)
 {
     struct txn *t = ctx;
     char qid[64];
     struct deliver_params p = {
         .store = t->env->store, .sender = t->sender, .queue_id = qid,
         .quota_action = t->env->quota_action, .flags = DELIVER_DEFER_DIRSYNC,
+        .msg = msg->data, .msg_len = (size_t) msg->size,
     };
+    int no_qid;
 
-    (void) size;
     if (nrcpt != t->nrcpt) {            /* cannot happen: the engine counts our 250s */
         for (int i = 0; i < nrcpt; i++)
             buf_puts(&replies[i], "451 4.3.0 Error: internal recipient count mismatch");
         return;
     }
     /* The MTA's queue id, for the log lines of this thread and the mailbag envelope. */
-    if (lmtp_queue_id(spool_fd, qid, sizeof(qid)) < 0)
+    no_qid = msg->data ? lmtp_queue_id_buf(msg->data, (size_t) msg->size, qid, sizeof(qid)) < 0
+                       : lmtp_queue_id(msg->fd, qid, sizeof(qid)) < 0;
+    if (no_qid)
         p.queue_id = NULL;
     msg_set_queue_id(p.queue_id);
-    (void) deliver_message(&p, spool_fd, t->rcpt, nrcpt);
+    (void) deliver_message(&p, msg->fd, t->rcpt, nrcpt);
     /* Nothing is answered before the fsync that covers it has completed. */
     (void) deliver_sync(&p, t->rcpt, nrcpt, groupsync_dir);
     for (int i = 0; i < nrcpt; i++) {

@@ -1,8 +1,9 @@
 /* connect.c - the connection stages of pogate-milter: connect, HELO, close.
  *
- * At connect the session takes the configuration generation and map
- * snapshot it will use until close; decide_access.c says whether the client
- * may go on and whether it is trusted.
+ * The session uses the configuration generation and map snapshot it took at
+ * negotiation (ctx_take_config) until close; decide_access.c says whether
+ * the client may go on and whether it is trusted. HELO is kept for SPF only
+ * and never refused: the MTA waits for no reply to it where it can.
  */
 #include <stdlib.h>
 
@@ -21,8 +22,7 @@ sfsistat mlfi_connect(SMFICTX *m, char *hostname, _SOCK_ADDR *hostaddr)
 
     if (c == NULL)
         return SMFIS_TEMPFAIL;
-    c->gen = state_gen();
-    c->maps = state_podir();
+    ctx_take_config(c);
     client_set(&c->client, hostname, hostaddr);
     in.client = client_addr(&c->client);
     in.service = smfi_getsymval(m, "{daemon_name}");
@@ -47,7 +47,7 @@ sfsistat mlfi_helo(SMFICTX *m, char *helo)
         return SMFIS_TEMPFAIL;
     free(c->helo);
     c->helo = xstrdup(helo ? helo : "");
-    return SMFIS_CONTINUE;
+    return (c->steps & SMFIP_NR_HELO) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 sfsistat mlfi_close(SMFICTX *m)

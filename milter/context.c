@@ -30,6 +30,14 @@ struct ctx *ctx_get(SMFICTX *m)
     return c;
 }
 
+void ctx_take_config(struct ctx *c)
+{
+    if (c->gen == NULL) {
+        c->gen = state_gen();
+        c->maps = state_podir();
+    }
+}
+
 void ctx_take_qid(struct ctx *c, SMFICTX *m)
 {
     const char *qid = smfi_getsymval(m, "i");
@@ -64,6 +72,7 @@ void ctx_msg_reset(struct ctx *c)
     free(c->sender);
     c->sender = NULL;
     c->declared_size = c->size = 0;
+    c->at_data = 0;
     c->spf = SPFR_NONE;
     c->spf_checked = 0;
     buf_reset(&c->spf_header);

@@ -4,7 +4,7 @@
  * at a time, though not always on the same thread; the state lives in the
  * connection's private pointer (smfi_setpriv). ctx_get() also puts the
  * message's queue id on the calling thread's log lines. The connection holds
- * a configuration generation and a map snapshot from connect to close;
+ * a configuration generation and a map snapshot from negotiation to close;
  * per-message fields are reset at MAIL, abort and end of message. The fields
  * are the plain structs the decisions (decide_*.h) read and fill.
  */
@@ -42,6 +42,7 @@ struct ctx {
     size_t nrcpt, rcpt_cap;
     long long declared_size;    /* MAIL SIZE=, 0 if none */
     long long size;             /* header and body bytes seen */
+    int at_data;                /* accepted at DATA: headers and body never seen */
     enum spf_result spf;
     int spf_checked;
     buf_t spf_header;           /* Received-SPF value to add at end of message */
@@ -50,6 +51,10 @@ struct ctx {
 
 /* The connection's state, created on first use; NULL only if libmilter fails. */
 struct ctx *ctx_get(SMFICTX *m);
+
+/* The configuration generation and map snapshot the connection keeps to
+ * its close, taken at its first stage (negotiation, or connect). */
+void ctx_take_config(struct ctx *c);
 
 /* Take {i} from the MTA when it has one (sendmail at MAIL, Postfix from DATA). */
 void ctx_take_qid(struct ctx *c, SMFICTX *m);

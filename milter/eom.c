@@ -1,6 +1,9 @@
-/* eom.c - the message stages of pogate-milter: headers, body, end of message.
+/* eom.c - the message stages of pogate-milter: DATA, headers, body, end of
+ * message.
  *
- * Headers and body are only counted (and headers passed to the outbound
+ * At DATA a message that needs nothing more is accepted (decide_data.c): its
+ * tracking line is written then, with size=- as nothing was counted. For
+ * the others, headers and body are only counted (and headers passed to the outbound
  * direction); every change happens at end of message, the one stage where
  * libmilter allows envelope changes: the size check against each PO's
  * maxsize (decide_size.c), Received-SPF, the outbound rewrites, and the
@@ -15,12 +18,36 @@
 
 #include "buf.h"
 #include "context.h"
+#include "decide_data.h"
 #include "decide_rcpt.h"
 #include "decide_size.h"
 #include "log.h"
 #include "mem.h"
 #include "outbound.h"
 #include "stages.h"
+
+static sfsistat finish(struct ctx *c, sfsistat st, const char *verdict);
+
+sfsistat mlfi_data(SMFICTX *m)
+{
+    struct ctx *c = ctx_get(m);
+    struct data_in in;
+    const char *why;
+
+    if (c == NULL)
+        return SMFIS_TEMPFAIL;
+    ctx_take_qid(c, m);
+    in.outbound = c->ob != NULL;
+    in.spf_header = c->spf_checked && c->spf_header.len > 0;
+    in.rcpts = c->rcpts;
+    in.nrcpt = c->nrcpt;
+    if (!decide_data(&in, &why)) {
+        msg_debug("DATA: on to end of message: %s", why);
+        return SMFIS_CONTINUE;
+    }
+    c->at_data = 1;
+    return finish(c, SMFIS_ACCEPT, "accept");
+}
 
 sfsistat mlfi_header(SMFICTX *m, char *name, char *value)
 {
@@ -55,7 +82,11 @@ static void track(struct ctx *c, const char *verdict)
     buf_puts(&line, c->client.label);
     buf_puts(&line, " from=<");
     buf_puts(&line, c->sender ? c->sender : "");
-    buf_printf(&line, "> size=%lld spf=%s", c->size, c->spf_checked ? spf_result_name(c->spf) : "-");
+    if (c->at_data)
+        buf_puts(&line, "> size=-");
+    else
+        buf_printf(&line, "> size=%lld", c->size);
+    buf_printf(&line, " spf=%s", c->spf_checked ? spf_result_name(c->spf) : "-");
     for (size_t i = 0; i < c->nrcpt; i++) {
         struct rcpt *r = &c->rcpts[i];
 

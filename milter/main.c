@@ -30,6 +30,7 @@ static struct smfiDesc milter_desc = {
     .xxfi_helo = mlfi_helo,
     .xxfi_envfrom = mlfi_envfrom,
     .xxfi_envrcpt = mlfi_envrcpt,
+    .xxfi_data = mlfi_data,
     .xxfi_header = mlfi_header,
     .xxfi_body = mlfi_body,
     .xxfi_eom = mlfi_eom,

@@ -6,8 +6,17 @@
  * session, with this error logged once per connection). Steps no stage uses
  * are switched off, and headers and body chunks are sent without waiting for
  * a reply when the MTA can.
+ *
+ * Negotiation comes before the MTA says who the client is, so the steps
+ * cannot differ between inbound and outbound connections; they follow the
+ * configuration instead, which the connection takes here and keeps to its
+ * close: HELO is read only by SPF (off: not sent; on: sent without a reply
+ * awaited, nothing refuses it), and the DATA step is asked for only where a
+ * message may be accepted there (decide_data.h), which spares such a
+ * message its headers, body and end of message.
  */
 #include "context.h"
+#include "decide_data.h"
 #include "decide_negotiate.h"
 #include "log.h"
 #include "outbound.h"
@@ -17,7 +26,7 @@
 #define INBOUND_ACTIONS (SMFIF_ADDHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT)
 
 /* Steps no stage has a callback for. */
-#define UNUSED_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH)
+#define UNUSED_STEPS (SMFIP_NOUNKNOWN | SMFIP_NOEOH)
 
 /* Steps that never decide anything, so the MTA need not wait for them. */
 #define NO_REPLY_STEPS (SMFIP_NR_HDR | SMFIP_NR_BODY)
@@ -36,6 +45,7 @@ static void request_macros(SMFICTX *m)
     } macros[] = {
         { SMFIM_CONNECT, "{daemon_name}" },
         { SMFIM_ENVFROM, "i {auth_authen}" },
+        { SMFIM_DATA, "i" },
         { SMFIM_EOM, "i" },
     };
 
@@ -51,7 +61,7 @@ sfsistat mlfi_negotiate(SMFICTX *m, unsigned long actions, unsigned long steps,
     struct ctx *c = ctx_get(m);
     struct negotiate_in in = {
         .offered_actions = actions, .offered_steps = steps, .need_actions = milter_actions(),
-        .symlist_action = SMFIF_SETSYMLIST, .want_steps = UNUSED_STEPS | NO_REPLY_STEPS | outbound_steps(),
+        .symlist_action = SMFIF_SETSYMLIST,
     };
     struct negotiate_out out;
 
@@ -59,6 +69,10 @@ sfsistat mlfi_negotiate(SMFICTX *m, unsigned long actions, unsigned long steps,
     *pf2 = *pf3 = 0;
     if (c == NULL)
         return SMFIS_REJECT;
+    ctx_take_config(c);
+    in.want_steps = UNUSED_STEPS | NO_REPLY_STEPS | outbound_steps()
+        | (c->gen->spf != NULL ? SMFIP_NR_HELO : SMFIP_NOHELO)
+        | (decide_data_step(c->gen->spf != NULL, c->maps ? podir_max_size(c->maps) : 1) ? 0 : SMFIP_NODATA);
     msg_debug("negotiate: MTA offers actions 0x%lx steps 0x%lx", actions, steps);
     decide_negotiate(&in, &out);
     c->missing_actions = out.missing;

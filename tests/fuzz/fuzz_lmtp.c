@@ -43,13 +43,17 @@ static int f_rcpt(void *ctx, const char *rcpt, buf_t *reply)
     return 250;
 }
 
-static void f_data(void *ctx, int fd, long long size, int nrcpt, buf_t *replies)
+static void f_data(void *ctx, const struct lmtp_msg *msg, int nrcpt, buf_t *replies)
 {
     char tmp[4096];
+    volatile char sink = 0;
 
-    (void) ctx, (void) size;
-    while (read(fd, tmp, sizeof(tmp)) > 0)
+    (void) ctx;
+    for (long long i = 0; msg->data != NULL && i < msg->size; i++)
+        sink ^= msg->data[i];
+    while (msg->fd >= 0 && read(msg->fd, tmp, sizeof(tmp)) > 0)
         ;
+    (void) sink;
     for (int i = 0; i < nrcpt; i++)
         buf_puts(&replies[i], "250 2.0.0 Ok");
 }
@@ -63,7 +67,8 @@ static const struct lmtp_handler handler = { f_max, f_mail, f_rcpt, f_data, f_re
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct lmtp_params p = { "fuzz.example", "/tmp", 1, 1, -1 };
+    /* Small messages in memory, the rest spilled into the spool file. */
+    struct lmtp_params p = { "fuzz.example", "/tmp", 1, 1, -1, 256 };
     char tmp[8192];
     int sv[2];
 

@@ -13,7 +13,8 @@
 # map rejects (127.0.0.3) refused; from a postoffice client
 # (127.0.0.1, TRUST): the outbound sender and From: rewritten. Then the
 # difference: on the native path pogate-milter logged nothing for the
-# Internet's mail, on the milter path a line for each. And pogate-map's
+# Internet's mail, on the milter path a line for each (the message to a
+# public address accepted at DATA, size=-). And pogate-map's
 # switch: spf on or a maxsize give every client to the milter.
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/mta.sh"
@@ -95,12 +96,15 @@ path() {
 From: John Smith <john\.smith@sales\.example\.com>'
     rm -f "$sink"/*
     MILTER_SEEN=$(grep -c 'from=<someone@internet.example>' "$mlog")
+    MILTER_AT_DATA=$(grep 'from=<someone@internet.example>' "$mlog" | grep -c ' size=- ')
     mta_stop
     milter_stop
 }
 
 path milter
 is "milter path: pogate-milter judged each message it accepted from the Internet" "$MILTER_SEEN" 3
+is "... the mailbox's at DATA (nothing to rewrite: no headers, body or end of message sent)" \
+    "$MILTER_AT_DATA" 1
 path native
 is "native path: pogate-milter saw no message from the Internet" "$MILTER_SEEN" 0
 c=$TESTTMP/native/conf

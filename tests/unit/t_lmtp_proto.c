@@ -3,7 +3,7 @@
  * Each case writes a whole client conversation into one end of a socketpair
  * (as a PIPELINING client would), runs lmtp_serve() on the other end with a
  * small recording handler, then compares the server's replies byte for byte
- * and the spooled message as the handler read it.
+ * and the message as the handler read it (from memory or the spool file).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +15,10 @@
 #include "buf.h"
 #include "lmtp_proto.h"
 #include "tap.h"
+
+/* Each test runs three times: every message spooled (0), every one in
+ * memory, and spilled to the spool file after 16 bytes. */
+static long long mem_max;
 
 static struct rec {
     long long max;
@@ -56,7 +60,7 @@ static int h_rcpt(void *ctx, const char *rcpt, buf_t *reply)
     return 250;
 }
 
-static void h_data(void *ctx, int fd, long long size, int nrcpt, buf_t *replies)
+static void h_data(void *ctx, const struct lmtp_msg *msg, int nrcpt, buf_t *replies)
 {
     char tmp[4096];
     ssize_t n;
@@ -64,9 +68,15 @@ static void h_data(void *ctx, int fd, long long size, int nrcpt, buf_t *replies)
     (void) ctx;
     rec.data_calls++;
     buf_reset(&rec.body);
-    while ((n = read(fd, tmp, sizeof(tmp))) > 0)
+    if ((msg->data == NULL) == (msg->fd < 0))
+        buf_puts(&rec.body, "[NOT ONE SOURCE]");
+    else if (msg->data != NULL)
+        buf_append(&rec.body, msg->data, (size_t) msg->size);
+    while (msg->fd >= 0 && (n = read(msg->fd, tmp, sizeof(tmp))) > 0)
         buf_append(&rec.body, tmp, (size_t) n);
-    if ((long long) rec.body.len != size)
+    if (msg->data != NULL ? (long long) rec.body.len > mem_max : (long long) rec.body.len <= mem_max)
+        buf_puts(&rec.body, "[IN THE WRONG PLACE]");
+    if ((long long) rec.body.len != msg->size)
         buf_puts(&rec.body, "[SIZE MISMATCH]");
     for (int i = 0; i < nrcpt; i++) {
         if (strncmp(rec.rcpts[i], "fail@", 5) == 0)
@@ -88,7 +98,7 @@ static const struct lmtp_handler handler = { h_max, h_mail, h_rcpt, h_data, h_re
 /* Run one conversation; the server's replies end up in OUT. */
 static enum lmtp_end converse(const char *in, size_t inlen, int close_input, int idle, buf_t *out)
 {
-    struct lmtp_params p = { "test.example", "/tmp", idle, 5, -1 };
+    struct lmtp_params p = { "test.example", "/tmp", idle, 5, -1, (size_t) mem_max };
     int sv[2];
     enum lmtp_end end;
     char tmp[4096];
@@ -299,11 +309,15 @@ int main(void)
 
     rec.max = 100000;
     buf_init(&rec.body);
-    test_pipelined_transaction(&out);
-    test_sequence_errors(&out);
-    test_bad_command_lines(&out);
-    test_bad_data(&out);
-    test_limits_and_timeouts(&out);
+    for (int pass = 0; pass < 3; pass++) {
+        mem_max = pass == 0 ? 0 : pass == 1 ? LMTP_MEM_MAX : 16;
+        printf("# messages %s\n", pass == 0 ? "spooled" : pass == 1 ? "in memory" : "spooled past 16 bytes");
+        test_pipelined_transaction(&out);
+        test_sequence_errors(&out);
+        test_bad_command_lines(&out);
+        test_bad_data(&out);
+        test_limits_and_timeouts(&out);
+    }
     test_parse();
     buf_free(&out);
     buf_free(&rec.body);

@@ -10,16 +10,22 @@
 # domain:
 #   a.bench.test   virtual(8) into a Maildir
 #   pb.bench.test  pipe(8) -> pogate-lda          (a postoffice "PB")
-#   pc.bench.test  lmtp(8) -> pogate-lmtp         (a postoffice "PC")
+#   pc.bench.test  lmtp(8) -> pogate-lmtp         (a postoffice "PC"; also (f),
+#                  through the native inbound smtpd)
 #   pm.bench.test  pipe(8) -> pogate-lda, P6's config with the big maps
 #   d.bench.test   pipe(8) -> dovecot-lda
 #   e.bench.test   lmtp(8) -> Dovecot's LMTP server
 #
 #   bpf_init DIR PORT MPORT MILTERSOCK LMTPSOCK STORE DOVECOTDIR LDACMD NPORT:NOOPSOCK
-#            BPORT:MILTERSOCK2 LDACMD2
+#            BPORT:MILTERSOCK2 LDACMD2 FPORT:POGATECONF
 #       write main.cf/master.cf. smtpd listens on PORT without a milter, on MPORT with
 #       pogate-milter, on NPORT with the no-op milter, on BPORT with the second
-#       pogate-milter (P6's big maps, whose domain pm.bench.test goes to LDACMD2).
+#       pogate-milter (P6's big maps, whose domain pm.bench.test goes to LDACMD2),
+#       on FPORT as contrib/postfix/native.cf has it: the tables pogate-map wrote
+#       in POGATECONF (recipients, access.cidr, trusted.cidr, senders; virtual in
+#       a cleanup service of its own), pogate-milter only for the clients
+#       milter.cidr gives it, and the benchmark's client outside mynetworks, as
+#       the Internet is.
 #   bpf_start DIR / bpf_stop DIR                        start and stop (by Postfix's own pid file)
 #   bpf_flush DIR                                       drop whatever is left in the queue
 #   bpf_queue_size DIR                                  messages still queued
@@ -62,7 +68,7 @@ DOVECOT_LDA=${DOVECOT_LDA:-/usr/lib/dovecot/dovecot-lda}
 
 bpf_init() {
     local pf=$1 port=$2 mport=$3 msock=$4 lsock=$5 store=$6 dc=$7 lda=$8 nport=${9%%:*} nsock=${9#*:}
-    local bport=${10%%:*} bsock=${10#*:} lda2=${11} uid gid
+    local bport=${10%%:*} bsock=${10#*:} lda2=${11} fport=${12%%:*} pc=${12#*:} uid gid
     uid=$(id -u "$BENCH_USER") gid=$(id -g "$BENCH_USER")
     mkdir -p "$pf/queue" "$pf/data" "$store/virtual"
     chown postfix "$pf/data"
@@ -115,6 +121,14 @@ CF
 127.0.0.1:$mport inet n - n - - smtpd -o smtpd_milters=unix:$msock
 127.0.0.1:$nport inet n - n - - smtpd -o smtpd_milters=unix:$nsock
 127.0.0.1:$bport inet n - n - - smtpd -o smtpd_milters=unix:$bsock
+127.0.0.1:$fport inet n - n - - smtpd -o mynetworks=127.0.0.2/32
+  -o relay_recipient_maps=cdb:$pc/recipients
+  -o { smtpd_client_restrictions = check_client_access cidr:$pc/access.cidr }
+  -o { smtpd_sender_restrictions = permit_mynetworks, permit_sasl_authenticated,
+       check_client_access cidr:$pc/trusted.cidr, check_sender_access cdb:$pc/senders }
+  -o smtpd_milters=unix:$msock -o smtpd_milter_maps=cidr:$pc/milter.cidr
+  -o cleanup_service_name=ncleanup
+ncleanup unix n - n - 0 cleanup -o virtual_alias_maps=cdb:$pc/virtual
 pogate1m unix - n n - - pipe flags=Xq user=$BENCH_USER argv=$lda2 -q \${queue_id} -f \${sender} -- \${recipient}
 pogate unix - n n - - pipe flags=Xq user=$BENCH_USER argv=$lda -q \${queue_id} -f \${sender} -- \${recipient}
 dovecot unix - n n - - pipe flags=DRhu user=$BENCH_USER argv=$DOVECOT_LDA -c $dc/dovecot.conf -f \${sender} -d \${recipient}

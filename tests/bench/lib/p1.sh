@@ -27,7 +27,10 @@ pogate_conf() {
     lpo=$(printf '%s' "$po" | tr '[:upper:]' '[:lower:]')
     mkdir -p "$dir/run" "$store/$lpo/mailboxes/user/tmp" "$store/$lpo/mailboxes/user/new" \
         "$store/$lpo/mailboxes/user/cur"
-    echo "$po domain=$dom state=active postmaster=USER maxsize=200M" >>"$dir/postoffices"
+    # No maxsize: with one, pogate-milter must count every message to judge
+    # it at end of message, and the native path (f) would give it every
+    # client too (pogate(7)).
+    echo "$po domain=$dom state=active postmaster=USER" >>"$dir/postoffices"
     echo "$po/USER address=user@$dom name=\"Bench User\"" >>"$dir/mailboxes"
     # The other mailboxes of this postoffice, so the maps have the size asked for.
     awk -v po="$po" -v dom="$dom" -v n="$n" 'BEGIN {
@@ -81,7 +84,7 @@ p1_setup() {
     cg_init
     MILTER=$BUILDDIR/milter/pogate-milter LDA=$BUILDDIR/lda/pogate-lda
     LMTPD=$BUILDDIR/lda/pogate-lmtp PMAP=$BUILDDIR/maps/pogate-map NOOP=$BUILDDIR/tests/bench/noop-milter
-    PORT=$(free_port); MPORT=$((PORT + 1)); NPORT=$((PORT + 2)); BPORT=$((PORT + 3))
+    PORT=$(free_port); MPORT=$((PORT + 1)); NPORT=$((PORT + 2)); BPORT=$((PORT + 3)); FPORT=$((PORT + 4))
     mkdir -p "$store" "$W/sock" && chown "$BENCH_USER" "$store" "$W/sock"
     S=$W/sock
     variant a "$PORT" user@a.bench.test "$store/virtual/user/new" virtual "" \
@@ -94,6 +97,8 @@ p1_setup() {
         "$DOVECOT_LDA" "(d) dovecot-lda (pipe)"
     variant e "$PORT" user@e.bench.test "$store/dovecot/e.bench.test/user/Maildir/new" dovecot \
         /usr/lib/dovecot/lmtp "(e) Dovecot LMTP"
+    variant f "$FPORT" user@pc.bench.test "$store/pogate/pc/mailboxes/user/new" pogate \
+        "$MILTER $LMTPD $PMAP" "(f) native inbound + pogate-lmtp"
     variant am "$MPORT" user@a.bench.test "$store/virtual/user/new" virtual "$MILTER $PMAP" \
         "(a+m) virtual(8) + pogate-milter"
     variant an "$NPORT" user@a.bench.test "$store/virtual/user/new" virtual "$NOOP" \
@@ -126,7 +131,8 @@ p1_setup() {
     bdc_init "$W/dovecot" "$store"
     bdc_start "$W/dovecot" || { echo "private Dovecot did not start:"; cat "$W/dovecot/start.log" "$W/dovecot/log" 2>/dev/null; }
     bpf_init "$W/pf" "$PORT" "$MPORT" "$S/milter.sock" "$S/lmtp.sock" "$store" "$W/dovecot" \
-        "$LDA -c $CONF" "$NPORT:$S/noop.sock" "$BPORT:$S/milter1m.sock" "$LDA -c $CONF1M"
+        "$LDA -c $CONF" "$NPORT:$S/noop.sock" "$BPORT:$S/milter1m.sock" "$LDA -c $CONF1M" \
+        "$FPORT:$CONF"
     [ -x "$MILTER" ] && [ -x "$PMAP" ] && {
         start_daemon "$W/milter.log" 'ready:' "$MILTER" -f -c "$CONF" -p "unix:$S/milter.sock" ||
             echo "pogate-milter did not start"

@@ -18,6 +18,11 @@ syscalls() {
     bpf_reload "$W/pf"; sleep 2
     pids="-p $(head -1 "$W/pf/queue/pid/master.pid" | tr -d ' ')"
     for p in "${P1_PIDS[@]}"; do pids="$pids -p $p"; done
+    # Dovecot: its master (for what it forks) and the processes it already runs.
+    if [ "${V_KIND[$v]}" = dovecot ] && [ -s "$W/dovecot/run/master.pid" ]; then
+        p=$(cat "$W/dovecot/run/master.pid")
+        pids="$pids -p $p$(pgrep -P "$p" | sed 's/^/ -p /' | tr -d '\n')"
+    fi
     # shellcheck disable=SC2086
     strace -c -f -o "$out" $pids 2>/dev/null &
     tr=$!
@@ -33,6 +38,8 @@ syscalls() {
             n = split("execve clone clone3 fsync fdatasync openat connect rename link", want, " ")
             for (i = 1; i <= n; i++) if (want[i] in c)
                 printf "RESULT\tP1-profile\t%s\tsyscalls/msg: %s\t%.2f\n", label, want[i], c[want[i]] / m
+            printf "RESULT\tP1-profile\t%s\tfsyncs/msg\t%.2f\tfsync + fdatasync of every process, Postfix and Dovecot included\n",
+                label, (c["fsync"] + c["fdatasync"]) / m
             printf "RESULT\tP1-profile\t%s\tsyscalls/msg: all\t%.1f\n", label, total / m
         }' "$out" | tee -a "$RAW" | cut -f3- | tr '\t' ' ' | sed 's/^/  /'
 }
@@ -78,7 +85,7 @@ ir_split() {
 profile_run() {
     local m=200 lda=$BUILDDIR/lda/pogate-lda
     [ "$quick" = 1 ] && m=20
-    for v in a b c; do syscalls "$v" "$m"; done
+    for v in a b c e f; do syscalls "$v" "$m"; done
     for ((r = 1; r <= reps; r++)); do
         execrate "fork+exec /bin/true" /bin/true
         if [ -x "$lda" ]; then execrate "fork+exec pogate-lda (usage, no delivery)" "$lda"

@@ -1,0 +1,59 @@
+/* t_decide_data.c - unit tests for milter/decide_data.c: which messages are
+ * accepted at DATA (inbound, nothing to rewrite, no Received-SPF, no
+ * recipient postoffice with a maxsize) and when the DATA step is asked for. */
+#include <string.h>
+
+#include "decide_data.h"
+#include "tap.h"
+
+static struct rcpt rcpt(const char *addr, int ours, const char *canonical, long long maxsize)
+{
+    struct rcpt r = { .arg = (char *) addr, .addr = (char *) addr, .to = { .ours = ours, .maxsize = maxsize } };
+
+    if (ours) {
+        strcpy(r.to.where, "sales/jsmith");
+        strcpy(r.to.canonical, canonical);
+    }
+    return r;
+}
+
+static int accepted(int outbound, int spf_header, const struct rcpt *r, size_t n, const char *why_want,
+                    const char *what)
+{
+    struct data_in in = { outbound, spf_header, r, n };
+    const char *why = NULL;
+    int got = decide_data(&in, &why);
+
+    is_str(why, why_want, "%s: why", what);
+    return got;
+}
+
+int main(void)
+{
+    struct rcpt plain[] = { rcpt("john.smith@sales.example.com", 1, "john.smith@sales.example.com", 0),
+                            rcpt("friend@elsewhere.example", 0, "", 0) };
+    struct rcpt alias[] = { rcpt("js@sales.example.com", 1, "john.smith@sales.example.com", 0) };
+    struct rcpt upper[] = { rcpt("John.Smith@Sales.Example.com", 1, "john.smith@sales.example.com", 0) };
+    struct rcpt limit[] = { rcpt("john.smith@sales.example.com", 1, "john.smith@sales.example.com", 0),
+                            rcpt("boss@hr.example.com", 1, "boss@hr.example.com", 10 << 20) };
+    struct rcpt foreign_limit[] = { rcpt("friend@elsewhere.example", 0, "", 10 << 20) };
+
+    ok(accepted(0, 0, plain, 2, "nothing left for end of message", "public addresses and a foreign one"),
+       "an inbound message to public addresses: accepted at DATA");
+    ok(accepted(0, 0, upper, 1, "nothing left for end of message", "other case"),
+       "... a public address in other case is not rewritten either");
+    ok(!accepted(1, 0, plain, 2, "outbound: headers and sender rewrite", "outbound"),
+       "an outbound message goes on to end of message");
+    ok(!accepted(0, 1, plain, 2, "Received-SPF to add", "SPF"), "a Received-SPF header to add: goes on");
+    ok(!accepted(0, 0, alias, 1, "recipients to rewrite", "alias"), "an alias to rewrite: goes on");
+    ok(!accepted(0, 0, limit, 2, "a recipient postoffice has a maxsize", "maxsize"),
+       "a recipient postoffice with a maxsize: goes on (the counted size is judged at end of message)");
+    ok(accepted(0, 0, foreign_limit, 1, "nothing left for end of message", "foreign"),
+       "... a maxsize outside every postoffice does not count");
+    ok(accepted(0, 0, NULL, 0, "nothing left for end of message", "none"), "no recipient: accepted");
+
+    is_int(decide_data_step(0, 0), 1, "DATA step: SPF off, some postoffice without maxsize");
+    is_int(decide_data_step(1, 0), 0, "... not with SPF on (every checked message gets Received-SPF)");
+    is_int(decide_data_step(0, 10 << 20), 0, "... not when every postoffice has a maxsize");
+    return done_testing();
+}
