@@ -30,7 +30,7 @@ static void json_line(const char *line, size_t len, struct statq *q)
 {
     const char *why;
     struct json *j = json_parse(line, len, &why);
-    const struct json *r, *a;
+    const struct json *r;
     struct statq_msg *m;
     const char *s;
 
@@ -42,8 +42,8 @@ static void json_line(const char *line, size_t len, struct statq *q)
     m = new_msg(q);
     str_copy(m->qid, s, sizeof(m->qid));
     str_copy(m->queue, (s = json_get_str(j, "queue_name")) ? s : "", sizeof(m->queue));
-    m->arrival = (a = json_get(j, "arrival_time")) && a->type == JSON_NUMBER ? (long long) a->num : 0;
-    m->size = (a = json_get(j, "message_size")) && a->type == JSON_NUMBER ? (long long) a->num : -1;
+    m->arrival = json_get_ll(j, "arrival_time", 0);
+    m->size = json_get_ll(j, "message_size", -1);
     m->sender = xstrdup((s = json_get_str(j, "sender")) ? s : "");
     if ((r = json_get(j, "recipients")) != NULL && r->type == JSON_ARRAY)
         for (const struct json *e = r->child; e; e = e->next)

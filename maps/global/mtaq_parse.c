@@ -357,6 +357,14 @@ static int mailq_head(const char *s, const char *e, time_t now, struct mtaq_msg 
     return 1;
 }
 
+/* Whether the line S..E begins with LIT (the listing is not NUL-terminated). */
+static int starts(const char *s, const char *e, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    return (size_t) (e - s) >= n && memcmp(s, lit, n) == 0;
+}
+
 int mtaq_parse_mailq(struct mtaq *q, const char *text, size_t len, int held, time_t now)
 {
     const char *p = text, *end = text + len;
@@ -377,7 +385,7 @@ int mtaq_parse_mailq(struct mtaq *q, const char *text, size_t len, int held, tim
         }
         while (s < e && (*s == ' ' || *s == '\t'))
             s++;
-        if (!in || s == e || *s == '(' || strncmp(s, "QUARANTINE:", 11) == 0 || strncmp(s, "Total requests", 14) == 0)
+        if (!in || s == e || *s == '(' || starts(s, e, "QUARANTINE:") || starts(s, e, "Total requests"))
             continue;
         char *a = address(s, e);
 

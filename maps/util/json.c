@@ -294,3 +294,14 @@ const char *json_get_str(const struct json *j, const char *key)
 
     return m && m->type == JSON_STRING ? m->str : NULL;
 }
+
+long long json_get_ll(const struct json *j, const char *key, long long dflt)
+{
+    const struct json *m = json_get(j, key);
+
+    /* 2^63 is exact as a double; every double below it converts. */
+    if (m == NULL || m->type != JSON_NUMBER || !(m->num >= -9223372036854775808.0)
+        || !(m->num < 9223372036854775808.0))
+        return dflt;
+    return (long long) m->num;
+}

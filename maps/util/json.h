@@ -44,4 +44,8 @@ const struct json *json_get(const struct json *j, const char *key);
 /* The string of member KEY, or NULL when it is absent or not a string. */
 const char *json_get_str(const struct json *j, const char *key);
 
+/* The whole number of member KEY, or DFLT when it is absent, not a number,
+ * or out of long long's range (a double cast there is undefined). */
+long long json_get_ll(const struct json *j, const char *key, long long dflt);
+
 #endif

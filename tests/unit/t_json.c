@@ -61,6 +61,20 @@ int main(void)
         memset(deep, '[', sizeof(deep));
         ok(json_parse(deep, sizeof(deep), &why) == NULL && strstr(why, "deep"), "nesting too deep refused (%s)", why);
     }
+    {
+        static const char nums[] = "{\"t\": 1796238231, \"big\": 1e300, \"neg\": -9.3e18, \"s\": \"12\", "
+                                   "\"edge\": 9223372036854775807}";
+
+        j = json_parse(nums, strlen(nums), &why);
+        ok(j && json_get_ll(j, "t", 0) == 1796238231LL, "json_get_ll: a whole number");
+        ok(j && json_get_ll(j, "big", -1) == -1 && json_get_ll(j, "neg", -1) == -1,
+           "json_get_ll: out of range gives the default");
+        ok(j && json_get_ll(j, "s", -1) == -1 && json_get_ll(j, "none", 7) == 7,
+           "json_get_ll: a string or an absent member gives the default");
+        /* 9223372036854775807 reads as the double 2^63, which is out of range */
+        ok(j && json_get_ll(j, "edge", -1) == -1, "json_get_ll: 2^63 gives the default");
+        json_free(j);
+    }
     buf_free(&b);
     return done_testing();
 }
