@@ -26,7 +26,6 @@
 #include "pogate_conf.h"
 #include "stat_conf.h"
 #include "stat_out.h"
-#include "stat_queue.h"
 #include "stat_store.h"
 
 static _Noreturn void usage(void)
@@ -163,7 +162,7 @@ int main(int argc, char **argv)
         char *text = run_queue_command(command, &len);
 
         if (text) {
-            statq_parse(text, len, (time_t) rep.now, &rep.queue);
+            mtaq_parse(&rep.queue, text, len, (time_t) rep.now);
             rep.have_queue = 1;
             free(text);
         }

@@ -44,7 +44,7 @@ static void reason(struct stat_group *g, const char *text)
 }
 
 /* Which postoffice and direction the recipient A of message M is. */
-static struct stat_group *where(struct podir *d, struct stat_report *r, const struct statq_msg *m, const char *a)
+static struct stat_group *where(struct podir *d, struct stat_report *r, const struct mtaq_msg *m, const char *a)
 {
     const char *at = strrchr(a, '@');
     struct po po;
@@ -74,18 +74,18 @@ static int by_name(const void *a, const void *b)
 
 void stat_group(struct podir *d, struct stat_report *r)
 {
-    for (int i = 0; i < r->queue.nmsg; i++) {
-        const struct statq_msg *m = &r->queue.msg[i];
+    for (int i = 0; i < r->queue.n; i++) {
+        const struct mtaq_msg *m = &r->queue.msg[i];
         int seen[8], nseen = 0;         /* the groups this message counted in, by index */
 
         for (int k = 0; k < m->nrcpt; k++) {
-            struct stat_group *g = where(d, r, m, m->rcpt[k].address);
+            struct stat_group *g = where(d, r, m, m->rcpts[k]);
             int gi = (int) (g - r->groups), counted = 0;
 
             for (int s = 0; s < nseen; s++)
                 counted |= seen[s] == gi;
             g->rcpts++;
-            reason(g, m->rcpt[k].reason);
+            reason(g, m->reasons[k]);
             if (counted)
                 continue;
             g->messages++;
@@ -189,10 +189,10 @@ void stat_print_text(const struct stat_report *r, FILE *fp)
     {
         int rc = 0;
 
-        for (int i = 0; i < r->queue.nmsg; i++)
+        for (int i = 0; i < r->queue.n; i++)
             rc += r->queue.msg[i].nrcpt;
-        fprintf(fp, "MTA queue (%s): %d message%s, %d recipient%s\n", r->queue_command, r->queue.nmsg,
-                r->queue.nmsg == 1 ? "" : "s", rc, rc == 1 ? "" : "s");
+        fprintf(fp, "MTA queue (%s): %d message%s, %d recipient%s\n", r->queue_command, r->queue.n,
+                r->queue.n == 1 ? "" : "s", rc, rc == 1 ? "" : "s");
     }
     if (r->ngroups)
         fprintf(fp, "%-12s %-9s %8s %10s %7s %7s %8s %5s\n", "postoffice", "direction", "messages", "recipients",
@@ -254,7 +254,7 @@ void stat_print_json(const struct stat_report *r, FILE *fp)
     }
     buf_puts(&b, "{");
     jstr(&b, "command", r->queue_command);
-    buf_printf(&b, ",\"messages\":%d,\"unparsed_lines\":%d,\"groups\":[", r->queue.nmsg, r->queue.bad);
+    buf_printf(&b, ",\"messages\":%d,\"unparsed_lines\":%d,\"groups\":[", r->queue.n, r->queue.bad);
     for (int i = 0; i < r->ngroups; i++) {
         const struct stat_group *g = &r->groups[i];
 
@@ -284,5 +284,5 @@ void stat_report_free(struct stat_report *r)
     }
     free(r->groups);
     free(r->po);
-    statq_free(&r->queue);
+    mtaq_free(&r->queue);
 }

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "podir.h"
-#include "stat_queue.h"
+#include "mtaq.h"
 #include "stat_store.h"
 
 struct stat_po {
@@ -41,7 +41,7 @@ struct stat_report {
     struct stat_po *po;
     int npo;
     int have_queue;
-    struct statq queue;
+    struct mtaq queue;
     struct stat_group *groups;
     int ngroups;
 };

@@ -8,8 +8,9 @@
  *   sendmail  sendmail -bp and sendmail -bp -qQ (the quarantined ones), and
  *             sendmail -qQ -qI<id>... -Q to lift the quarantine, then
  *             sendmail -qI<id>... to deliver them now; -C CONFIG when set
- * The parsers of those listings are separate functions (mtaq_parse_*), fed
- * the text, so that the tests and the fuzzer reach them without an MTA.
+ * pogate-stat(1) shows the queue from the same parsers. They are separate
+ * functions (mtaq_parse*), fed the text, so that the tests and the fuzzer
+ * reach them without an MTA.
  */
 #ifndef POGATE_MTAQ_H
 #define POGATE_MTAQ_H
@@ -30,16 +31,20 @@ struct mta {
 
 struct mtaq_msg {
     char qid[HELD_QID_MAX + 1];
+    char queue[16];             /* Postfix's queue_name; from a mailq table: active, hold or deferred */
     int held;                   /* in Postfix's hold queue, or quarantined by sendmail */
     time_t arrival;             /* 0 when the listing gave none */
+    long long size;             /* bytes; -1 when the listing gave none */
     char *sender;               /* "" for <> */
     char **rcpts;
+    char **reasons;             /* reasons[i]: why rcpts[i] waits (delay_reason, mailq's "(...)"), or NULL */
     int nrcpt;
 };
 
 struct mtaq {
     struct mtaq_msg *msg;
     int n, cap;
+    int bad;                    /* lines of a listing that did not parse */
 };
 
 /* The whole queue, held messages included. 0, or -1 with the reason logged. */
@@ -57,5 +62,9 @@ void mtaq_free(struct mtaq *q);
  * Lines that do not parse are skipped; returns the messages added. */
 int mtaq_parse_postqueue(struct mtaq *q, const char *text, size_t len);
 int mtaq_parse_mailq(struct mtaq *q, const char *text, size_t len, int held, time_t now);
+
+/* Either listing, told apart by its first byte ('{': postqueue -j); what
+ * pogate-stat(1) reads from whatever queue command it is given. */
+int mtaq_parse(struct mtaq *q, const char *text, size_t len, time_t now);
 
 #endif

@@ -1,270 +1,87 @@
 /* mtaq_parse.c - read the MTAs' queue listings; see mtaq.h.
  *
- * postqueue -j writes one JSON object a line. Only a few members matter
- * (queue_name, queue_id, arrival_time, sender, recipients[].address); the
- * reader below takes exactly the JSON grammar, skips every other member
- * whatever its value, and stops at a nesting depth no listing reaches, so
- * hostile input costs linear time. sendmail -bp writes a table: a line
- * "QID[*X-] SIZE Www Mmm dd hh:mm SENDER" per message, then indented lines
- * with the status, the quarantine reason and the recipients.
+ * postqueue -j writes one JSON object a line, read with maps/util/json.c
+ * (the whole grammar, a bounded depth, linear time); only queue_name,
+ * queue_id, arrival_time, message_size, sender and recipients[].address and
+ * .delay_reason matter. sendmail -bp, and Postfix's mailq, write a table: a
+ * line "QID[mark] SIZE Www Mmm dd hh:mm[:ss] SENDER" per message, then
+ * indented lines: a "(reason)" for the recipients that follow, sendmail's
+ * "QUARANTINE: reason", and the recipients.
+ *
+ * The listing is not NUL-terminated: every test stays within the line.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "json.h"
 #include "mem.h"
 #include "mtaq.h"
 
-#define JSON_DEPTH 8
-
-struct js {
-    const char *p, *end;
-};
-
-static void ws(struct js *j)
+static struct mtaq_msg *new_msg(struct mtaq *q)
 {
-    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
-        j->p++;
+    struct mtaq_msg *m;
+
+    if (q->n == q->cap)
+        q->msg = xrealloc(q->msg, (size_t) (q->cap = q->cap ? q->cap * 2 : 32) * sizeof(*q->msg));
+    m = &q->msg[q->n++];
+    memset(m, 0, sizeof(*m));
+    m->size = -1;
+    return m;
 }
 
-static int eat(struct js *j, char c)
-{
-    ws(j);
-    if (j->p < j->end && *j->p == c) {
-        j->p++;
-        return 1;
-    }
-    return 0;
-}
-
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* A string into OUT (may be NULL); \u escapes outside ASCII become '?'. -1 if malformed. */
-static int string(struct js *j, buf_t *out)
-{
-    if (!eat(j, '"'))
-        return -1;
-    while (j->p < j->end && *j->p != '"') {
-        unsigned char c = (unsigned char) *j->p++;
-
-        if (c < 0x20)
-            return -1;
-        if (c == '\\') {
-            if (j->p >= j->end)
-                return -1;
-            c = (unsigned char) *j->p++;
-            if (c == 'u') {
-                int v = 0;
-
-                for (int i = 0; i < 4; i++) {
-                    int h = j->p < j->end ? hexval(*j->p++) : -1;
-
-                    if (h < 0)
-                        return -1;
-                    v = v * 16 + h;
-                }
-                c = v >= 0x20 && v < 0x7f ? (unsigned char) v : '?';
-            } else if (strchr("\"\\/", c) == NULL) {
-                if (strchr("bfnrt", c) == NULL)
-                    return -1;
-                c = '?';        /* a control character: nothing a queue id or address may hold */
-            }
-        }
-        if (out)
-            buf_putc(out, c);
-    }
-    return eat(j, '"') ? 0 : -1;
-}
-
-static int number(struct js *j, long long *n)
-{
-    const char *s = j->p;
-    long long v = 0;
-    int neg = 0;
-
-    ws(j);
-    s = j->p;
-    if (j->p < j->end && *j->p == '-')
-        neg = 1, j->p++;
-    while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
-        if (v < (1LL << 56))
-            v = v * 10 + (*j->p - '0');
-        j->p++;
-    }
-    while (j->p < j->end && strchr(".eE+-0123456789", *j->p))
-        j->p++;
-    if (j->p == s + neg)
-        return -1;
-    *n = neg ? -v : v;
-    return 0;
-}
-
-static int value(struct js *j, int depth);
-
-/* An object or array whose members are skipped. */
-static int composite(struct js *j, int depth, char open, char close)
-{
-    if (!eat(j, open) || depth >= JSON_DEPTH)
-        return -1;
-    if (eat(j, close))
-        return 0;
-    do {
-        if (open == '{' && (string(j, NULL) < 0 || !eat(j, ':')))
-            return -1;
-        if (value(j, depth + 1) < 0)
-            return -1;
-    } while (eat(j, ','));
-    return eat(j, close) ? 0 : -1;
-}
-
-static int literal(struct js *j, const char *word)
-{
-    size_t n = strlen(word);
-
-    if ((size_t) (j->end - j->p) < n || memcmp(j->p, word, n) != 0)
-        return -1;
-    j->p += n;
-    return 0;
-}
-
-static int value(struct js *j, int depth)
-{
-    long long n;
-
-    ws(j);
-    if (j->p >= j->end)
-        return -1;
-    switch (*j->p) {
-    case '"': return string(j, NULL);
-    case '{': return composite(j, depth, '{', '}');
-    case '[': return composite(j, depth, '[', ']');
-    case 't': return literal(j, "true");
-    case 'f': return literal(j, "false");
-    case 'n': return literal(j, "null");
-    default: return number(j, &n);
-    }
-}
-
-static void add_rcpt(struct mtaq_msg *m, buf_t *a)
+static void add_rcpt(struct mtaq_msg *m, const char *addr, size_t n, const char *reason)
 {
     m->rcpts = xrealloc(m->rcpts, (size_t) (m->nrcpt + 1) * sizeof(char *));
-    m->rcpts[m->nrcpt++] = xstrdup(a->data ? a->data : "");
-}
-
-/* recipients: [ { "address": "...", ... }, ... ] */
-static int recipients(struct js *j, struct mtaq_msg *m)
-{
-    buf_t k = BUF_INIT, a = BUF_INIT;
-    int rc = -1;
-
-    if (!eat(j, '['))
-        return -1;
-    if (eat(j, ']'))
-        return 0;
-    do {
-        if (!eat(j, '{'))
-            goto out;
-        if (!eat(j, '}')) {
-            do {
-                buf_reset(&k);
-                if (string(j, &k) < 0 || !eat(j, ':'))
-                    goto out;
-                if (k.data && strcmp(k.data, "address") == 0) {
-                    buf_reset(&a);
-                    if (string(j, &a) < 0)
-                        goto out;
-                    add_rcpt(m, &a);
-                } else if (value(j, 3) < 0) {
-                    goto out;
-                }
-            } while (eat(j, ','));
-            if (!eat(j, '}'))
-                goto out;
-        }
-    } while (eat(j, ','));
-    rc = eat(j, ']') ? 0 : -1;
-out:
-    buf_free(&k), buf_free(&a);
-    return rc;
+    m->reasons = xrealloc(m->reasons, (size_t) (m->nrcpt + 1) * sizeof(char *));
+    m->rcpts[m->nrcpt] = xstrndup(addr, n);
+    m->reasons[m->nrcpt++] = reason ? xstrdup(reason) : NULL;
 }
 
 static void msg_free(struct mtaq_msg *m)
 {
     for (int i = 0; i < m->nrcpt; i++)
-        free(m->rcpts[i]);
+        free(m->rcpts[i]), free(m->reasons[i]);
     free(m->rcpts);
+    free(m->reasons);
     free(m->sender);
 }
 
-static void push(struct mtaq *q, struct mtaq_msg *m)
+static int blank(const char *s, const char *e)
 {
-    if (q->n == q->cap)
-        q->msg = xrealloc(q->msg, (size_t) (q->cap = q->cap ? q->cap * 2 : 32) * sizeof(*q->msg));
-    q->msg[q->n++] = *m;
+    while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
+        s++;
+    return s == e;
 }
 
-/* One member of a message object. */
-static int member(struct js *j, struct mtaq_msg *m, int *have_id)
-{
-    buf_t k = BUF_INIT, v = BUF_INIT;
-    long long n;
-    int rc;
-
-    if (string(j, &k) < 0 || !eat(j, ':'))
-        return buf_free(&k), -1;
-    const char *key = k.data ? k.data : "";
-
-    if (strcmp(key, "queue_id") == 0 || strcmp(key, "queue_name") == 0 || strcmp(key, "sender") == 0) {
-        if ((rc = string(j, &v)) == 0) {
-            const char *s = v.data ? v.data : "";
-
-            if (strcmp(key, "queue_id") == 0)
-                *have_id = held_qid_ok(s) && str_copy(m->qid, s, sizeof(m->qid)) > 0;
-            else if (strcmp(key, "queue_name") == 0)
-                m->held = strcmp(s, "hold") == 0;
-            else
-                free(m->sender), m->sender = xstrdup(s);
-        }
-    } else if (strcmp(key, "arrival_time") == 0) {
-        if ((rc = number(j, &n)) == 0)
-            m->arrival = (time_t) (n > 0 ? n : 0);
-    } else if (strcmp(key, "recipients") == 0) {
-        rc = recipients(j, m);
-    } else {
-        rc = value(j, 1);
-    }
-    buf_free(&k), buf_free(&v);
-    return rc;
-}
+/* ---- postqueue -j ---- */
 
 static int json_line(struct mtaq *q, const char *s, const char *e)
 {
-    struct js j = { s, e };
-    struct mtaq_msg m = { 0 };
-    int have_id = 0, ok = 0;
+    const char *why, *qid, *str;
+    struct json *j = json_parse(s, (size_t) (e - s), &why);
+    const struct json *r;
+    struct mtaq_msg *m;
 
-    if (eat(&j, '{')) {
-        if (eat(&j, '}'))
-            ok = 1;
-        else {
-            do
-                ok = member(&j, &m, &have_id) == 0;
-            while (ok && eat(&j, ','));
-            ok = ok && eat(&j, '}');
-        }
-    }
-    ws(&j);
-    if (!ok || !have_id || j.p != j.end) {
-        msg_free(&m);
+    if (j == NULL || j->type != JSON_OBJECT || (qid = json_get_str(j, "queue_id")) == NULL
+        || !held_qid_ok(qid)) {
+        json_free(j);
         return 0;
     }
-    if (m.sender == NULL)
-        m.sender = xstrdup("");
-    push(q, &m);
+    m = new_msg(q);
+    str_copy(m->qid, qid, sizeof(m->qid));
+    str_copy(m->queue, (str = json_get_str(j, "queue_name")) ? str : "", sizeof(m->queue));
+    m->held = strcmp(m->queue, "hold") == 0;
+    if ((m->arrival = (time_t) json_get_ll(j, "arrival_time", 0)) < 0)
+        m->arrival = 0;
+    m->size = json_get_ll(j, "message_size", -1);
+    m->sender = xstrdup((str = json_get_str(j, "sender")) ? str : "");
+    if ((r = json_get(j, "recipients")) != NULL && r->type == JSON_ARRAY)
+        for (const struct json *x = r->child; x; x = x->next)
+            if ((str = json_get_str(x, "address")) != NULL)
+                add_rcpt(m, str, strlen(str), json_get_str(x, "delay_reason"));
+    json_free(j);
     return 1;
 }
 
@@ -276,13 +93,23 @@ int mtaq_parse_postqueue(struct mtaq *q, const char *text, size_t len)
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t) (end - p)), *e = nl ? nl : end;
 
-        added += json_line(q, p, e);
+        if (json_line(q, p, e))
+            added++;
+        else if (!blank(p, e))
+            q->bad++;
         p = nl ? nl + 1 : end;
     }
     return added;
 }
 
-/* ---- sendmail -bp ---- */
+/* ---- sendmail -bp, Postfix's mailq ---- */
+
+static int starts(const char *s, const char *e, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    return (size_t) (e - s) >= n && memcmp(s, lit, n) == 0;
+}
 
 static int month(const char *s)
 {
@@ -294,23 +121,26 @@ static int month(const char *s)
     return -1;
 }
 
-/* "Www Mmm dd hh:mm" at S: the latest such time not after NOW + 1 day. */
+/* "Www Mmm dd hh:mm[:ss]" at S (a C string): the latest such time not after
+ * NOW + 1 day (the listing gives no year); 0 when it is none. */
 static time_t qtime(const char *s, time_t now, int *used)
 {
     struct tm tm, nowtm;
-    int mon, day, hh, mm, n = 0;
+    int mon, day, hh, mm, ss = 0, n = 0, n2 = 0;
     char wday[4], mname[4];
     time_t t;
 
     if (sscanf(s, "%3s %3s %d %d:%d%n", wday, mname, &day, &hh, &mm, &n) != 5 || n == 0
         || (mon = month(mname)) < 0 || day < 1 || day > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59)
         return 0;
+    if (s[n] == ':' && sscanf(s + n, ":%2d%n", &ss, &n2) == 1 && ss >= 0 && ss <= 60)
+        n += n2;
     *used = n;
     localtime_r(&now, &nowtm);
     for (int back = 0; back < 2; back++) {
         memset(&tm, 0, sizeof(tm));
         tm.tm_year = nowtm.tm_year - back, tm.tm_mon = mon, tm.tm_mday = day;
-        tm.tm_hour = hh, tm.tm_min = mm, tm.tm_isdst = -1;
+        tm.tm_hour = hh, tm.tm_min = mm, tm.tm_sec = ss, tm.tm_isdst = -1;
         if ((t = mktime(&tm)) != (time_t) -1 && t <= now + 86400)
             return t;
     }
@@ -331,72 +161,105 @@ static char *address(const char *s, const char *e)
     return xstrndup(s, (size_t) (e - s));
 }
 
-/* The first line of a message, "QID[*X-] SIZE DATE SENDER": 1 when it is one. */
-static int mailq_head(const char *s, const char *e, time_t now, struct mtaq_msg *m)
+/* A message's first line "QID[mark] SIZE DATE SENDER" into a new message of
+ * Q; 0 when it is none. The mark after the queue id: '*' being delivered,
+ * '!' on hold (Postfix), 'X' or '-' (sendmail's load and lock marks). */
+static int mailq_head(struct mtaq *q, const char *s, const char *e, time_t now, int held)
 {
-    char line[1024], qid[HELD_QID_MAX + 2];
+    char line[1024], qid[HELD_QID_MAX + 2], mark = 0;
     size_t n = (size_t) (e - s), ql;
     long long size;
     int off = 0, used = 0;
+    struct mtaq_msg *m;
+    time_t t;
 
     if (n >= sizeof(line))
         return 0;
     memcpy(line, s, n);
     line[n] = 0;
-    if (sscanf(line, "%64s %lld %n", qid, &size, &off) != 2 || off == 0)
+    if (sscanf(line, "%64s %lld %n", qid, &size, &off) != 2 || off == 0 || size < 0)
         return 0;
     ql = strlen(qid);
-    if (ql > 1 && strchr("*X-", qid[ql - 1]))
-        qid[--ql] = 0;
-    if (!held_qid_ok(qid) || (m->arrival = qtime(line + off, now, &used)) == 0)
+    if (ql > 1 && strchr("*!X-", qid[ql - 1]))
+        mark = qid[--ql], qid[ql] = 0;
+    if (!held_qid_ok(qid) || (t = qtime(line + off, now, &used)) == 0)
         return 0;
+    m = new_msg(q);
     str_copy(m->qid, qid, sizeof(m->qid));
-    m->sender = address(line + off + used, line + n);
-    if (m->sender == NULL)
+    m->held = held || mark == '!';
+    str_copy(m->queue, m->held ? "hold" : mark == '*' ? "active" : "deferred", sizeof(m->queue));
+    m->size = size;
+    m->arrival = t;
+    if ((m->sender = address(line + off + used, line + n)) == NULL)
         m->sender = xstrdup("");
     return 1;
 }
 
-/* Whether the line S..E begins with LIT (the listing is not NUL-terminated). */
-static int starts(const char *s, const char *e, const char *lit)
+/* An indented line of the message M: a reason, a quarantine, a recipient. */
+static void mailq_detail(struct mtaq_msg *m, const char *s, const char *e, buf_t *reason)
 {
-    size_t n = strlen(lit);
+    char *a;
 
-    return (size_t) (e - s) >= n && memcmp(s, lit, n) == 0;
+    if (*s == '(') {            /* why it waits, for the recipients that follow */
+        const char *r = e;
+
+        while (r > s + 1 && r[-1] != ')')
+            r--;
+        buf_reset(reason);
+        buf_append(reason, s + 1, (size_t) ((r > s + 1 ? r - 1 : e) - s - 1));
+        return;
+    }
+    if (starts(s, e, "QUARANTINE:")) {
+        m->held = 1;
+        str_copy(m->queue, "hold", sizeof(m->queue));
+        return;
+    }
+    if ((a = address(s, e)) != NULL) {
+        add_rcpt(m, a, strlen(a), reason->len ? reason->data : NULL);
+        free(a);
+    }
 }
 
 int mtaq_parse_mailq(struct mtaq *q, const char *text, size_t len, int held, time_t now)
 {
     const char *p = text, *end = text + len;
-    struct mtaq_msg m = { 0 };
+    buf_t reason = BUF_INIT;
     int in = 0, added = 0;
 
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t) (end - p)), *e = nl ? nl : end, *s = p;
 
         p = nl ? nl + 1 : end;
+        while (e > s && e[-1] == '\r')
+            e--;
         if (s < e && *s != ' ' && *s != '\t') {
-            if (in)
-                push(q, &m), added++;
-            memset(&m, 0, sizeof(m));
-            in = mailq_head(s, e, now, &m);
-            m.held = held;
+            /* The table's head and foot, and Postfix's, are no message. */
+            if (*s == '-' || starts(s, e, "Mail queue is empty") || starts(s, e, "MSP Queue")
+                || starts(s, e, "Total requests") || *s == '/')
+                in = 0;
+            else if ((in = mailq_head(q, s, e, now, held)) != 0)
+                added++;
+            else
+                q->bad++;
+            buf_reset(&reason);
             continue;
         }
         while (s < e && (*s == ' ' || *s == '\t'))
             s++;
-        if (!in || s == e || *s == '(' || starts(s, e, "QUARANTINE:") || starts(s, e, "Total requests"))
-            continue;
-        char *a = address(s, e);
-
-        if (a) {
-            m.rcpts = xrealloc(m.rcpts, (size_t) (m.nrcpt + 1) * sizeof(char *));
-            m.rcpts[m.nrcpt++] = a;
-        }
+        if (in && s < e && !starts(s, e, "Total requests"))
+            mailq_detail(&q->msg[q->n - 1], s, e, &reason);
     }
-    if (in)
-        push(q, &m), added++;
+    buf_free(&reason);
     return added;
+}
+
+int mtaq_parse(struct mtaq *q, const char *text, size_t len, time_t now)
+{
+    const char *p = text, *end = text + len;
+
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p < end && *p == '{' ? mtaq_parse_postqueue(q, text, len) : mtaq_parse_mailq(q, text, len, 0, now);
 }
 
 void mtaq_free(struct mtaq *q)

@@ -1,9 +1,14 @@
-/* fuzz_mtaq.c - libFuzzer target for the MTA queue listings (maps/global/mtaq_parse.c).
+/* fuzz_mtaq.c - libFuzzer target for the MTA queue listings
+ * (maps/global/mtaq_parse.c), which pogate-po, pogate-notify and pogate-stat
+ * read.
  *
- * Input: the first byte chooses the listing (even: postqueue -j, odd:
- * sendmail -bp), the rest is its text. Every message found has a queue id of
- * letters and digits, a sender and recipients that are strings inside what
- * was allocated; nothing is read outside the input (AddressSanitizer).
+ * Input: the first byte chooses the reader (0: postqueue -j, 1: sendmail
+ * -bp, 2: sendmail -bp -qQ, 3: by the listing's first byte, as pogate-stat
+ * reads; its other bits are ignored), the rest is the listing. Every message
+ * found has a queue id of letters and digits, is held exactly when its
+ * queue is "hold", and has a sender, recipients and reasons that are
+ * strings inside what was allocated; nothing is read
+ * outside the input (AddressSanitizer), nothing leaks.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +17,18 @@
 #include "mtaq.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int parse(struct mtaq *q, int how, const char *text, size_t len)
+{
+    const time_t now = 1764709200;
+
+    switch (how) {
+    case 0: return mtaq_parse_postqueue(q, text, len);
+    case 1: return mtaq_parse_mailq(q, text, len, 0, now);
+    case 2: return mtaq_parse_mailq(q, text, len, 1, now);
+    default: return mtaq_parse(q, text, len, now);
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,16 +42,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (text == NULL)
         return 0;
     memcpy(text, data + 1, size - 1);
-    n = data[0] & 1 ? mtaq_parse_mailq(&q, text, size - 1, data[0] & 2, 1764709200)
-                    : mtaq_parse_postqueue(&q, text, size - 1);
-    if (n != q.n)
+    n = parse(&q, data[0] & 3, text, size - 1);
+    if (n != q.n || q.bad < 0)
         abort();
     for (int i = 0; i < q.n; i++) {
-        if (!held_qid_ok(q.msg[i].qid) || q.msg[i].sender == NULL || q.msg[i].nrcpt < 0)
+        const struct mtaq_msg *m = &q.msg[i];
+
+        if (!held_qid_ok(m->qid) || m->sender == NULL || m->nrcpt < 0 || strlen(m->queue) >= sizeof(m->queue)
+            || m->held != (strcmp(m->queue, "hold") == 0))
             abort();
-        (void) strlen(q.msg[i].sender);
-        for (int j = 0; j < q.msg[i].nrcpt; j++)
-            (void) strlen(q.msg[i].rcpts[j]);
+        (void) strlen(m->sender);
+        for (int j = 0; j < m->nrcpt; j++)
+            if (strlen(m->rcpts[j]) > size || (m->reasons[j] && strlen(m->reasons[j]) > size))
+                abort();
     }
     mtaq_free(&q);
     free(text);
