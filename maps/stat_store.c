@@ -26,24 +26,36 @@ static void failed(struct stat_store *s, int err)
     }
 }
 
-/* The files of the folder NAME of the directory AT: bytes into *USED, and
- * with WAITING, count, bytes and oldest into S. */
-static void folder(int at, const char *name, int waiting, struct stat_store *s)
+/* The folder NAME of the directory AT opened for reading; NULL with the
+ * error noted in S. */
+static DIR *list_dir(int at, const char *name, struct stat_store *s)
 {
     int fd = open_dir(at, name);
     DIR *d;
-    struct dirent *e;
-    struct stat st;
 
     if (fd < 0) {
         failed(s, errno);
-        return;
+        return NULL;
     }
     if ((d = fdopendir(fd)) == NULL) {
         failed(s, errno);
         close(fd);
-        return;
     }
+    return d;
+}
+
+/* The files of the folder NAME of the directory AT: bytes into *USED, and
+ * with WAITING, count, bytes and oldest into S. */
+static void folder(int at, const char *name, int waiting, struct stat_store *s)
+{
+    DIR *d = list_dir(at, name, s);
+    struct dirent *e;
+    struct stat st;
+    int fd;
+
+    if (d == NULL)
+        return;
+    fd = dirfd(d);
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.' || fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
             continue;
@@ -60,19 +72,13 @@ static void folder(int at, const char *name, int waiting, struct stat_store *s)
 
 static void mailboxes(int pofd, struct stat_store *s)
 {
-    int fd = open_dir(pofd, "mailboxes"), mfd;
-    DIR *d;
+    DIR *d = list_dir(pofd, "mailboxes", s);
     struct dirent *e;
+    int fd, mfd;
 
-    if (fd < 0) {
-        failed(s, errno);
+    if (d == NULL)
         return;
-    }
-    if ((d = fdopendir(fd)) == NULL) {
-        failed(s, errno);
-        close(fd);
-        return;
-    }
+    fd = dirfd(d);
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.' || (mfd = open_dir(fd, e->d_name)) < 0)
             continue;
