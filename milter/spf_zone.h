@@ -1,0 +1,20 @@
+/* spf_zone.h - the zone file of spf_zone_file: libspf2's in-memory DNS layer
+ * filled from a text file, so that SPF checks never touch the network (tests,
+ * offline checks, the RFC 7208 test suite).
+ *
+ * One record a line, NAME TYPE DATA; '#' starts a comment line. TYPE is TXT,
+ * SPF, A, AAAA, MX, PTR, or ANY (with an error only: every question for NAME).
+ * DATA is the record's text, or !TRY_AGAIN, !HOST_NOT_FOUND, !NO_DATA,
+ * !NO_RECOVERY for a DNS failure. Text in double quotes may hold \" \\ and
+ * \DDD (a byte in decimal, as in RFC 1035 master files), so a record can carry
+ * the control characters and 8-bit bytes that test records use on purpose.
+ */
+#ifndef POGATE_MILTER_SPF_ZONE_H
+#define POGATE_MILTER_SPF_ZONE_H
+
+#include <spf2/spf.h>
+
+/* The zone of PATH, or NULL after logging each bad line as FILE:LINE: reason. */
+SPF_dns_server_t *spf_zone_load(const char *path);
+
+#endif
