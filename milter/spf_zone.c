@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "log.h"
 #include "spf_zone.h"
+#include "strmap.h"
 
 static const struct {
     const char *name;
@@ -86,8 +87,29 @@ static int zone_error(const char *data, SPF_dns_stat_t *status)
     return -1;
 }
 
+/* libspf2 aborts the process on a second ANY for a name and dereferences
+ * NULL on an error added to a name and type that has records: SEEN (keyed
+ * "TYPE NAME", lowercased, as libspf2 matches) refuses both, and records
+ * after an error, which libspf2 would keep but never answer. */
+static int zone_seen(struct strmap *seen, const char *tname, const char *name, int error, const char **why)
+{
+    static char data_mark, error_mark;
+    buf_t key = BUF_INIT;
+    char *mark;
+
+    buf_printf(&key, "%s %s", tname, name);
+    for (char *p = key.data; *p; p++)
+        *p = (char) (*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    mark = strmap_add(seen, key.data, error ? &error_mark : &data_mark);
+    buf_free(&key);
+    if (mark == NULL || (mark == &data_mark && !error))
+        return 0;
+    *why = mark == &error_mark ? "NAME and TYPE already have an !ERROR" : "an !ERROR for a NAME and TYPE with records";
+    return -1;
+}
+
 /* One zone line: NAME TYPE DATA. -1 with *why on error. */
-static int zone_line(SPF_dns_server_t *zone, char *line, const char **why)
+static int zone_line(SPF_dns_server_t *zone, struct strmap *seen, char *line, const char **why)
 {
     char *save = NULL;
     char *name = strtok_r(line, " \t", &save), *tname = strtok_r(NULL, " \t", &save);
@@ -112,24 +134,21 @@ static int zone_line(SPF_dns_server_t *zone, char *line, const char **why)
     } else if (type == ns_t_any) {
         return *why = "ANY takes an !ERROR only", -1;
     }
+    if (zone_seen(seen, type == ns_t_any ? "ANY" : tname, name, data == NULL, why) < 0)
+        return -1;
     if (SPF_dns_zone_add_str(zone, name, type, status, data) != SPF_E_SUCCESS)
         return *why = "libspf2 refused the record", -1;
     return 0;
 }
 
-SPF_dns_server_t *spf_zone_load(const char *path)
+SPF_dns_server_t *spf_zone_read(FILE *fp, const char *path)
 {
-    SPF_dns_server_t *zone;
-    FILE *fp = fopen(path, "r");
+    SPF_dns_server_t *zone = SPF_dns_zone_new(NULL, "pogate-zone", 0);
+    struct strmap *seen = strmap_new();
     char line[ZONE_LINE_MAX];
     const char *why;
     int lineno = 0, errors = 0;
 
-    if (fp == NULL) {
-        msg_error("%s: %m", path);
-        return NULL;
-    }
-    zone = SPF_dns_zone_new(NULL, "pogate-zone", 0);
     while (fgets(line, sizeof(line), fp)) {
         lineno++;
         if (strchr(line, '\n') == NULL && !feof(fp)) {
@@ -142,15 +161,29 @@ SPF_dns_server_t *spf_zone_load(const char *path)
         line[strcspn(line, "\r\n")] = 0;
         if (*str_trim(line) == 0 || *str_trim(line) == '#')
             continue;
-        if (zone_line(zone, str_trim(line), &why) < 0) {
+        if (zone_line(zone, seen, str_trim(line), &why) < 0) {
             msg_error("%s:%d: %s", path, lineno, why);
             errors++;
         }
     }
-    fclose(fp);
+    strmap_free(seen);
     if (errors) {
         SPF_dns_free(zone);
         return NULL;
     }
+    return zone;
+}
+
+SPF_dns_server_t *spf_zone_load(const char *path)
+{
+    SPF_dns_server_t *zone;
+    FILE *fp = fopen(path, "r");
+
+    if (fp == NULL) {
+        msg_error("%s: %m", path);
+        return NULL;
+    }
+    zone = spf_zone_read(fp, path);
+    fclose(fp);
     return zone;
 }

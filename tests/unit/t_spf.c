@@ -173,6 +173,9 @@ static void bad_zones(void)
         "only.two TXT\n", "x.example CNAME y.example\n", "x.example TXT !SERVFAIL\n",
         "x.example TXT \"not closed\n", "x.example TXT \"bad \\q escape\"\n", "x.example TXT \"\\25\"\n",
         "x.example TXT \"\\256\"\n", "x.example ANY \"v=spf1 -all\"\n", "x.example TXT \"a\" b\n",
+        /* libspf2 aborts on the first and dereferences NULL on the second. */
+        "x.example ANY !TRY_AGAIN\nX.example ANY !NO_DATA\n", "x.example TXT \"a\"\nx.example txt !TRY_AGAIN\n",
+        "x.example A !NO_DATA\nx.example A 192.0.2.1\n",
     };
 
     ok(spf_new("h", "/nonexistent/zone") == NULL, "missing zone file: no checker");
