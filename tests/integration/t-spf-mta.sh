@@ -116,4 +116,7 @@ diag "Received-SPF: $h"
 like "sendmail: Received-SPF for the IPv6 client ::1 (libspf2 passes loopback)" "$h" \
     '^pass \(.*\) client-ip="::1"; envelope-from="user@v6\.example"; helo=mx\.v6\.example; receiver=[^;]+; identity=mailfrom$'
 like "... RFC 7208 9.1 syntax" "$h" "$grammar"
+mta_stop
+milter_stop
+is "the milter stops cleanly (status 0: no sanitizer report)" "$MILTER_STATUS" 0
 done_testing
