@@ -6,8 +6,9 @@ usage: yaml2zone.py SUITE.yml OUTDIR
 
 Writes OUTDIR/N.zone for the N-th scenario (from 1) and OUTDIR/cases, one
 case a line, fields separated by tabs:
-    N  NAME  CLIENT-IP  HELO  MAIL-FROM  RESULT[,RESULT...]  SPEC
-(an empty MAIL FROM is written as "<>"). The zone lines are "NAME TYPE DATA"
+    N  NAME  CLIENT-IP  HELO  MAIL-FROM  RESULT[,RESULT...]  SPEC  EXPLANATION
+(an empty MAIL FROM is written as "<>", no explanation as "-"; DEFAULT means
+the checker's own). The zone lines are "NAME TYPE DATA"
 with DATA quoted where it is text: backslash escapes \\" \\\\ and \\DDD (a byte in
 decimal, as in RFC 1035 master files) for quotes, backslashes, control
 characters and bytes outside ASCII, which the suite uses on purpose; NAME
@@ -121,7 +122,8 @@ def main():
             for name, t in data["tests"].items():
                 want = t["result"] if isinstance(t["result"], list) else [t["result"]]
                 cases.write("\t".join(field(x) for x in (
-                    n, name, t["host"], t["helo"], t["mailfrom"] or "<>", ",".join(want), t.get("spec", "-")
+                    n, name, t["host"], t["helo"], t["mailfrom"] or "<>", ",".join(want), t.get("spec", "-"),
+                    t.get("explanation", "-"),
                 )) + "\n")
 
 

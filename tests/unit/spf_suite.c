@@ -13,7 +13,9 @@
  *   as does a listed name the suite does not have. Every Received-SPF value
  *   is read back with spf_grammar.h (RFC 7208 9.1, the problem= of an error
  *   included). Ends with the figure
- *   "# N of M as the suite expects" and the deviations, one line each.
+ *   "# N of M as the suite expects" and the deviations, one line each, and,
+ *   for the record, how many of the explanations the suite gives for a fail
+ *   (the text pogate-milter puts in its 550 reply) libspf2 produced.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,9 +80,22 @@ static int allowed(const char *want, const char *r)
 struct tally {
     int cases, expected;
     buf_t off;                  /* the deviations, one "# ..." line each */
+    int exps, exps_ok;          /* explanations of a fail the suite gives, and met */
+    buf_t exp_off;
 };
 
-/* One case: fields N NAME IP HELO MAILFROM RESULTS SPEC of a cases line. */
+/* The suite's explanation WANT of a fail against the reply text WHY:
+ * DEFAULT is any text of the checker's own. */
+static void explanation(const char *name, const char *want, const char *why, struct tally *t)
+{
+    t->exps++;
+    if (strcmp(want, "DEFAULT") == 0 ? *why != 0 : strstr(why, want) != NULL)
+        t->exps_ok++;
+    else
+        buf_printf(&t->exp_off, "#   %s: \"%s\", the suite expects \"%s\"\n", name, why, want);
+}
+
+/* One case: fields N NAME IP HELO MAILFROM RESULTS SPEC EXPLANATION of a cases line. */
 static void run_case(struct spf *s, char **f, struct tally *t)
 {
     struct sockaddr_storage ss;
@@ -106,6 +121,8 @@ static void run_case(struct spf *s, char **f, struct tally *t)
     }
     if (d)
         d->seen = 1;
+    if (strcmp(f[7], "-") != 0 && r == SPFR_FAIL)
+        explanation(f[1], f[7], why.data ? why.data : "", t);
     bad = h.len ? received_spf_check(h.data, r == SPFR_TEMPERROR || r == SPFR_PERMERROR ? KEYS " problem" : KEYS)
                 : "empty";
     ok(bad == NULL && strncmp(h.data, got, strlen(got)) == 0, "... Received-SPF is RFC 7208 9.1's, result %s%s%s",
@@ -120,7 +137,7 @@ static void run_suite(const char *dir)
     FILE *fp;
     struct spf *s = NULL;
     int scenario = 0;
-    struct tally t = { 0, 0, BUF_INIT };
+    struct tally t = { 0, 0, BUF_INIT, 0, 0, BUF_INIT };
 
     snprintf(path, sizeof(path), "%s/cases", dir);
     if ((fp = fopen(path, "r")) == NULL) {
@@ -128,14 +145,14 @@ static void run_suite(const char *dir)
         exit(1);
     }
     while (fgets(line, sizeof(line), fp)) {
-        char *f[7], *save = NULL;
+        char *f[8], *save = NULL;
         int n = 0;
 
         line[strcspn(line, "\n")] = 0;
-        for (char *p = strtok_r(line, "\t", &save); p && n < 7; p = strtok_r(NULL, "\t", &save))
+        for (char *p = strtok_r(line, "\t", &save); p && n < 8; p = strtok_r(NULL, "\t", &save))
             f[n++] = p;
-        if (n != 7) {
-            ok(0, "cases line with 7 fields (%d)", n);
+        if (n != 8) {
+            ok(0, "cases line with 8 fields (%d)", n);
             continue;
         }
         if (atoi(f[0]) != scenario) {
@@ -152,7 +169,11 @@ static void run_suite(const char *dir)
     printf("# %d of %d as the suite expects\n", t.expected, t.cases);
     if (t.off.len)
         printf("# the %d others:\n%s", t.cases - t.expected, t.off.data);
+    printf("# explanations of a fail (the 550 reply's text): %d of %d as the suite expects\n", t.exps_ok, t.exps);
+    if (t.exp_off.len)
+        printf("%s", t.exp_off.data);
     buf_free(&t.off);
+    buf_free(&t.exp_off);
 }
 
 int main(int argc, char **argv)
