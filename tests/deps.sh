@@ -54,6 +54,7 @@ dovecot-core             dovecot doveadm /usr/lib/dovecot/dovecot-lda
 dovecot-lmtpd            -
 openssl                  openssl
 python3                  python3
+python3-yaml             -
 perl                     perl
 man-db                   man
 procps                   ps
