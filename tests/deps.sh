@@ -65,6 +65,7 @@ strace                   strace
 hyperfine                hyperfine
 time                     /usr/bin/time
 curl                     curl
+unbound                  unbound unbound-checkconf
 '
 pkgs=$(printf '%s\n' "$PACKAGES" | awk 'NF { print $1 }')
 if [ "${1:-}" = --list ]; then
