@@ -21,7 +21,8 @@ out=$(make -C "$BUILDDIR" install DESTDIR="$dest" 2>&1)
 check "make install succeeds" test $? -eq 0 || diag "$out"
 
 # Everything built gets installed, each program with its man page.
-for prog in "$BUILDDIR"/maps/pogate-map "$BUILDDIR"/maps/pogate-po "$BUILDDIR"/maps/pogate-notify "$BUILDDIR"/maps/pogate-track \
+for prog in "$BUILDDIR"/maps/pogate-map "$BUILDDIR"/maps/pogate-po "$BUILDDIR"/maps/pogate-notify "$BUILDDIR"/maps/pogate-check \
+            "$BUILDDIR"/maps/pogate-track \
             "$BUILDDIR"/maps/pogate-stat "$BUILDDIR"/lda/pogate-lda "$BUILDDIR"/lda/pogate-lmtp \
             "$BUILDDIR"/milter/pogate-milter; do
     name=$(basename "$prog")
