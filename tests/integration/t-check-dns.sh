@@ -21,7 +21,7 @@ need unbound ip python3
 for p in "$CHECK" "$POGATE_MAP"; do [ -x "$p" ] || { skip "$p not built"; done_testing; }; done
 
 ns=pogate-dns-$$ dns=$TESTTMP/dns conf=$TESTTMP/conf
-UNBOUND_PID= HOLE_PID=
+UNBOUND_PID='' HOLE_PID=''
 # Stop PID (a process this test started) and wait until it is gone.
 stop_pid() {
     [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0

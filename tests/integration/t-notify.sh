@@ -15,7 +15,9 @@
 # warning and a fresh start (one notice per condition, no more); a
 # condition gone leaves the state file; mail in the MTA queue and mail held
 # (postsuper -h, with its record under hold_dir) give their notices, a
-# record of mail no longer held none; -n prints and sends nothing.
+# record of mail no longer held none; -n prints and sends nothing; a state
+# file that cannot be read sends nothing (exit 75); a bad parameter is
+# refused with its file and line.
 . "${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/mta.sh"
 . "$SRCDIR/tests/lib/e2e.sh"
@@ -174,4 +176,20 @@ like "held: one message (the record of mail no longer held is not counted)" "$(g
 like "... the command that releases it" "$(cat "$f")" "pogate-po -c $conf resume legacy outbound"
 f=$(grep -lrx -- "X-Pogate-Notice: queue:sales" "$sink" | head -n 1)
 like "queue: the oldest's queue id" "$(cat "$f")" "\\(queue id [0-9A-Za-z]+\\)"
+
+# --- a state file that cannot be read, a bad parameter
+mv "$state" "$state.saved" && mkdir "$state"
+settle
+n=$(at_sink)
+out=$(notify); rc=$?
+is "state file unreadable (a directory): exit 75" "$rc" 75
+like "... says why" "$(cat "$TESTTMP/notify.err")" "notify\\.state: cannot read: Is a directory$"
+like "... and that nothing is sent" "$(cat "$TESTTMP/notify.err")" "notify\\.state: nothing sent: without it every run would send again$"
+settle
+is "... and sends nothing (it would not know what it sent)" "$(at_sink)" "$n"
+rmdir "$state" && mv "$state.saved" "$state"
+echo "notify_interval = soon" >>"$conf/pogate.conf"
+out=$(notify); rc=$?
+is "a bad notify_interval: exit 1" "$rc" 1
+like "... FILE:LINE: what (value)" "$(cat "$TESTTMP/notify.err")" "pogate\\.conf:[0-9]+: bad time.*\\(notify_interval = soon\\)"
 done_testing
