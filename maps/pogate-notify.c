@@ -1,6 +1,6 @@
 /* pogate-notify.c - tell the postmasters what needs them.
  *
- *     pogate-notify [-c DIR] [-n]
+ *     pogate-notify [-c DIR] [-n] [-v]
  *
  * Run by a timer or cron: finds what is wrong now (notify_find.c: a stopped
  * postoffice, held outbound mail, an undrained mailbag, quota use, mail
@@ -10,12 +10,17 @@
  * postmaster@ and to notify_admin through the MTA's sendmail(1). The state
  * file (notify_state.c) is what makes a second run send nothing new; it is
  * written once at the end, so a run cut short sends its notices again at
- * most once. -n prints the notices instead of sending them and changes no
- * state. Exit 0; 75 when something could not be read or sent (said).
+ * most once; one run at a time (a lock beside the state file). -n prints
+ * the notices instead of sending them and changes no state; -v prints how
+ * many were sent (quiet otherwise, for cron). Exit 0; 75 when something
+ * could not be read or sent (said).
  * See pogate-notify(8).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,7 +40,7 @@ struct run {
     struct notify_conf nc;
     struct mta mta;
     char host[256], from[512];
-    int dry_run;
+    int dry_run, verbose;
     time_t now;
     unsigned seq;
     int sent, waiting, failed;
@@ -43,7 +48,7 @@ struct run {
 
 static _Noreturn void usage(void)
 {
-    fprintf(stderr, "usage: pogate-notify [-c DIR] [-n]\n");
+    fprintf(stderr, "usage: pogate-notify [-c DIR] [-n] [-v]\n");
     exit(1);
 }
 
@@ -105,6 +110,24 @@ static void judge(struct run *r, const struct notices *l, struct nstate *st)
     }
 }
 
+/* One run at a time: a second one would send what the first is sending. */
+static void lock(const struct run *r)
+{
+    buf_t path = BUF_INIT;
+    int fd;
+
+    buf_printf(&path, "%s.lock", r->nc.state_file);
+    if ((fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+        msg_fatal_status(75, "%s: cannot open: %m", path.data);
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno != EWOULDBLOCK)
+            msg_fatal_status(75, "%s: cannot lock: %m", path.data);
+        msg_info("%s: another pogate-notify is running: this one does nothing", path.data);
+        exit(0);
+    }
+    buf_free(&path);            /* the lock lasts until exit */
+}
+
 static void setup(struct run *r)
 {
     const struct conf_table own = { notify_params, notify_nparams, &r->nc };
@@ -132,17 +155,21 @@ int main(int argc, char **argv)
     int ch, rc = 0, have_q;
 
     msg_open("pogate-notify", MSG_TO_STDERR);
-    while ((ch = getopt(argc, argv, "c:n")) != -1) {
+    while ((ch = getopt(argc, argv, "c:nv")) != -1) {
         if (ch == 'c')
             r.confdir = optarg;
         else if (ch == 'n')
             r.dry_run = 1;
+        else if (ch == 'v')
+            r.verbose = 1;
         else
             usage();
     }
     if (optind != argc)
         usage();
     setup(&r);
+    if (!r.dry_run)
+        lock(&r);
     struct notify_in in = { r.confdir, r.conf.store, r.conf.hold_dir, &r.nc, podir_open(r.confdir), NULL, r.now };
 
     if (in.dir == NULL)
@@ -160,7 +187,7 @@ int main(int argc, char **argv)
         rc = 75;
     if (r.failed)
         rc = 75;
-    if (!r.dry_run)
+    if (!r.dry_run && r.verbose)
         printf("%d notice%s sent, %d noticed within notify_interval\n", r.sent, r.sent == 1 ? "" : "s", r.waiting);
     nstate_free(&st);
     notices_free(&l);

@@ -58,7 +58,7 @@ perl                     perl
 man-db                   man
 procps                   ps
 iproute2                 ip ss
-util-linux               unshare setpriv runuser
+util-linux               unshare setpriv runuser flock
 mount                    mount umount
 valgrind                 valgrind callgrind_annotate
 strace                   strace

@@ -17,7 +17,8 @@
 # (postsuper -h, with its record under hold_dir) give their notices, a
 # record of mail no longer held none; -n prints and sends nothing; a state
 # file that cannot be read sends nothing (exit 75); a bad parameter is
-# refused with its file and line.
+# refused with its file and line; a second run while one holds the lock
+# does nothing.
 . "${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/mta.sh"
 . "$SRCDIR/tests/lib/e2e.sh"
@@ -27,6 +28,7 @@ POGATE_PO=$BUILDDIR/maps/pogate-po
 if [ "$(id -u)" != 0 ] || [ ! -x /usr/sbin/smtp-sink ] || [ ! -x /usr/sbin/sendmail ]; then
     skip "needs root, Postfix's sendmail and smtp-sink"; done_testing
 fi
+need flock
 for p in "$LDA" "$POGATE_MAP" "$POGATE_PO" "$NOTIFY"; do
     [ -x "$p" ] || { skip "$p not built"; done_testing; }
 done
@@ -55,7 +57,7 @@ sed -e "s|/usr/sbin/pogate-lda|$LDA|g" -e "s|/etc/pogate|$conf|g" -e '/^submissi
 pf_conf "default_transport = smtp:[127.0.0.1]:$sink_port" "relay_transport = smtp:[127.0.0.1]:$sink_port"
 check "postfix starts" mta_start
 
-notify() { "$NOTIFY" -c "$conf" "$@" 2>"$TESTTMP/notify.err"; }
+notify() { "$NOTIFY" -c "$conf" -v "$@" 2>"$TESTTMP/notify.err"; }
 # The notices at the sink: all, or those of one condition (X-Pogate-Notice).
 at_sink() { grep -lrx -- "X-Pogate-Notice: ${1:-.*}" "$sink" 2>/dev/null | wc -l; }
 sink_has() { [ "$(at_sink "$1")" -ge "$2" ]; }
@@ -111,7 +113,7 @@ echo 'broken' >>"$conf/aliases"
 check_fail "a broken alias: pogate-map fails" bash -c "'$POGATE_MAP' -c '$conf' 2>/dev/null"
 like "... and leaves build-failed with its error" "$(cat "$conf/build-failed" 2>/dev/null)" \
     "aliases:[0-9]+: expected \"key value\""
-dry=$(notify -n)
+dry=$("$NOTIFY" -c "$conf" -n)
 like "-n prints the notices" "$dry" "^X-Pogate-Notice: quota:sales$"
 is "... and sends nothing" "$(at_sink)" 1
 out=$(notify)
@@ -176,6 +178,12 @@ like "held: one message (the record of mail no longer held is not counted)" "$(g
 like "... the command that releases it" "$(cat "$f")" "pogate-po -c $conf resume legacy outbound"
 f=$(grep -lrx -- "X-Pogate-Notice: queue:sales" "$sink" | head -n 1)
 like "queue: the oldest's queue id" "$(cat "$f")" "\\(queue id [0-9A-Za-z]+\\)"
+
+# --- one run at a time; quiet without -v
+flock "$state.lock" bash -c "'$NOTIFY' -c '$conf' -v >'$TESTTMP/locked.out' 2>&1"; rc=$?
+is "a second run while one holds the lock: exit 0" "$rc" 0
+like "... does nothing, and says so" "$(cat "$TESTTMP/locked.out")" "another pogate-notify is running: this one does nothing"
+is "without -v: nothing on standard output (cron mails only what matters)" "$("$NOTIFY" -c "$conf" 2>/dev/null)" ""
 
 # --- a state file that cannot be read, a bad parameter
 mv "$state" "$state.saved" && mkdir "$state"
