@@ -9,8 +9,9 @@
 # SPF permits both), its alias domain good-alias.test (the same), wrong.test
 # (MX a foreign host, SPF that permits another network), missing.test (no
 # such domain), nullmx.test (RFC 7505), implicit.test (no MX, an A that is a
-# relay address), and slow.test, delegated to a server that takes every
-# question and answers none.
+# relay address), slow.test, delegated to a server that takes every
+# question and answers none, and spfslow.test, whose SPF includes a name
+# there.
 # Checked: one line per domain and finding, OK/WARN/FAIL as the rules say;
 # exit 1 on FAIL, 0 when only good.test is asked; the unanswered domain is a
 # FAIL within check_domain_time, not a hang; relay_hosts unset is an error.
@@ -76,6 +77,8 @@ server:
     local-data: 'nullmx.test. TXT "v=spf1 -all"'
     local-data: "implicit.test. A 192.0.2.25"
     local-data: 'implicit.test. TXT "v=spf1 a -all"'
+    local-data: "spfslow.test. MX 10 mx1.relay.test."
+    local-data: 'spfslow.test. TXT "v=spf1 include:spf.slow.test -all"'
     local-zone: "slow.test." transparent
 stub-zone:
     name: "slow.test."
@@ -102,8 +105,9 @@ MISSING   domain=missing.test postmaster=PM
 NULLMX    domain=nullmx.test postmaster=PM
 IMPLICIT  domain=implicit.test postmaster=PM
 SLOW      domain=slow.test postmaster=PM
+SPFSLOW   domain=spfslow.test postmaster=PM
 MAP
-for po in good wrong missing nullmx implicit slow; do echo "$po/PM address=pm@$po.test"; done >"$conf/mailboxes"
+for po in good wrong missing nullmx implicit slow spfslow; do echo "$po/PM address=pm@$po.test"; done >"$conf/mailboxes"
 cat >"$conf/pogate.conf" <<CONF
 store = $TESTTMP/store
 relay_hosts = mx1.relay.test
@@ -139,8 +143,10 @@ like "nullmx.test: the null MX flagged" "$out" "^FAIL nullmx\\.test: null MX \\(
 like "implicit.test: no MX, its own A a relay address: WARN" "$out" \
     "^WARN implicit\\.test: no MX record: mail goes to its own address 192\\.0\\.2\\.25, a relay address"
 like "... SPF's a mechanism permits it" "$out" "^OK   implicit\\.test: SPF permits 192\\.0\\.2\\.25 \\(pass\\)$"
-grep_is "slow.test: the unanswered question is a finding" "slow.test" \
+grep_is "slow.test: the unanswered question is a finding" " slow.test:" \
     "FAIL slow.test: MX: no answer within 1s x 1 (DNS timeout)"
+like "spfslow.test: SPF whose include: is never answered: temperror, a FAIL (libspf2 gets the bounds)" "$out" \
+    "^FAIL spfslow\\.test: SPF does not permit 192\\.0\\.2\\.25 \\(temperror"
 check "... within the bounds (all domains in under 10 s; took ${took}s)" test "$took" -lt 10
 is "every line is LEVEL DOMAIN: finding" "$(grep -cvE '^(OK  |WARN|FAIL) [a-z0-9.-]+: .' <<<"$out")" 0
 
