@@ -109,8 +109,10 @@ check "quota=1M for SALES compiles" "$POGATE_MAP" -c "$conf"
 mkdir -p "$store/sales/mailboxes/admin/cur"
 head -c 960000 /dev/zero >"$store/sales/mailboxes/admin/cur/1.big,S=960000"
 chown -R pogate "$store"
+index_before=$(stat -c '%i %Y' "$conf/index.cdb")
 echo 'broken' >>"$conf/aliases"
 check_fail "a broken alias: pogate-map fails" bash -c "'$POGATE_MAP' -c '$conf' 2>/dev/null"
+is "... the compiled index stays the old one" "$(stat -c '%i %Y' "$conf/index.cdb")" "$index_before"
 like "... and leaves build-failed with its error" "$(cat "$conf/build-failed" 2>/dev/null)" \
     "aliases:[0-9]+: expected \"key value\""
 dry=$("$NOTIFY" -c "$conf" -n)
