@@ -199,7 +199,8 @@ static int check_po_quota(struct job *j, struct group *g, int i, long long file,
         const char *path[] = { g->d.dir, NULL };
         int fd = storefs_path(j->store, 0, path);
 
-        if (fd < 0 || quota_po_usage(fd, used) < 0) {
+        /* A downstream postoffice's files lie in its hub's bag: count its own. */
+        if (fd < 0 || (r->po.via[0] ? quota_downstream_usage(fd, r->po.name, used) : quota_po_usage(fd, used)) < 0) {
             rcpt_fail(&j->r[i], errno, "measuring postoffice usage");
             *used = -1;
         }

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mailbag.h"
+#include "podir.h"
 #include "quota.h"
 #include "storefs.h"
 
@@ -86,6 +88,51 @@ int quota_po_usage(int pofd, long long *bytes)
         if (quota_maildir_usage(mfd, &one) == 0)
             *bytes += one;
         close(mfd);
+    }
+    closedir(d);
+    return 0;
+}
+
+/* Does the file NAME in the folder FD belong to PO? Its size into *SIZE. */
+static int names_po(int fd, const char *name, const char *po, long long *size)
+{
+    char head[QUOTA_ENVELOPE_MAX], owner[PODIR_NAME_MAX + 1];
+    struct stat st;
+    ssize_t n;
+    int f = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK), mine;
+
+    if (f < 0)
+        return 0;               /* gone meanwhile (the importer took it), or not a file */
+    n = read(f, head, sizeof(head));
+    mine = n > 0 && mailbag_envelope_po(head, (size_t) n, owner, sizeof(owner)) == 0 && strcmp(owner, po) == 0;
+    if (mine && (*size = quota_name_size(name)) < 0)
+        *size = fstat(f, &st) == 0 ? (long long) st.st_size : 0;
+    close(f);
+    return mine;
+}
+
+int quota_downstream_usage(int hubfd, const char *po, long long *bytes)
+{
+    struct dirent *e;
+    DIR *d;
+    int fd, bag;
+
+    *bytes = 0;
+    if ((bag = storefs_dir(hubfd, "mailbag", 0)) < 0)
+        return errno == ENOENT ? 0 : -1;
+    fd = storefs_dir(bag, "new", 0);
+    close(bag);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    if ((d = fdopendir(fd)) == NULL) {
+        close(fd);
+        return -1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        long long size;
+
+        if (e->d_name[0] != '.' && names_po(fd, e->d_name, po, &size))
+            *bytes += size;
     }
     closedir(d);
     return 0;

@@ -7,7 +7,8 @@
  * software) costs one fstatat. No maildirsize file: it needs every reader of
  * the store to update it, which legacy postoffice software does not, and it
  * drifts. The cost is paid only when a quota is set; pogate-lda(8) gives the
- * figures. tmp/ is not counted.
+ * figures. tmp/ is not counted. A downstream postoffice (via=HUB) has its
+ * files in its hub's mailbag: its usage is the files whose envelope names it.
  */
 #ifndef POGATE_QUOTA_H
 #define POGATE_QUOTA_H
@@ -18,6 +19,14 @@ int quota_maildir_usage(int mbxfd, long long *bytes);
 
 /* Bytes in every mailbox of the postoffice open at POFD, and in its mailbag/new. */
 int quota_po_usage(int pofd, long long *bytes);
+
+/* Bytes of the files in the mailbag's new/ of the hub open at HUBFD whose
+ * envelope names the downstream postoffice PO (via=HUB): its own usage, not
+ * the hub's. This reads the first QUOTA_ENVELOPE_MAX bytes of every file
+ * there (one open and read each): a downstream quota costs what the hub's
+ * backlog holds. */
+#define QUOTA_ENVELOPE_MAX 2048
+int quota_downstream_usage(int hubfd, const char *po, long long *bytes);
 
 /* The size that ",S=" in NAME says, or -1 if there is none. */
 long long quota_name_size(const char *name);

@@ -4,12 +4,16 @@
  * the record at fault: a domain owned by two postoffices, a mailbox in an
  * unknown postoffice, two mailboxes (or an alias) claiming one address, an
  * alias to a missing mailbox, a PO without a reachable postmaster, a bad
- * via= hub. Nothing is written unless everything passes.
+ * via= hub. Nothing is written unless everything passes; a failed build
+ * leaves CONFDIR/build-failed saying so (podir_build.h).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "log.h"
@@ -304,6 +308,67 @@ static void bdir_free(struct bdir *b)
     free(b->pos), free(b->mbxs), free(b->aliases), free(b->acc);
     strmap_free(b->po_by_name), strmap_free(b->mbx_by_key);
     strmap_free(b->domain_po), strmap_free(b->addr_owner);
+    buf_free(&b->errtext);
+}
+
+/* The build's error lines, for build-failed. */
+static void keep_error(void *arg, enum msg_level level, const char *text)
+{
+    struct bdir *b = arg;
+
+    if (level == MSG_LEVEL_ERROR && b->nerrtext++ < PODIR_FAILED_LINES)
+        buf_printf(&b->errtext, "%s\n", text);
+}
+
+/* Leave CONFDIR/build-failed after a failed build, remove it after a good one. */
+static void build_status(const struct bdir *b, int rc)
+{
+    buf_t path = BUF_INIT, text = BUF_INIT;
+
+    buf_printf(&path, "%s/%s", b->o->confdir, PODIR_FAILED_FILE);
+    if (rc == 0) {
+        if (unlink(path.data) < 0 && errno != ENOENT)
+            msg_warn("%s: cannot remove: %m", path.data);
+    } else {
+        buf_printf(&text, "pogate-map build-failed 1 %lld %d\n", (long long) time(NULL), rc);
+        if (b->errtext.len)
+            buf_append(&text, b->errtext.data, b->errtext.len);
+        else
+            buf_puts(&text, "temporary trouble reading or writing the maps: run pogate-map for the reason\n");
+        if (podir_write_text(path.data, &text) < 0)
+            msg_warn("%s: cannot write: %m", path.data);
+    }
+    buf_free(&path), buf_free(&text);
+}
+
+int podir_build_failed(const char *confdir, long long *when, int *exit_status, buf_t *errors)
+{
+    buf_t path = BUF_INIT;
+    char head[128] = "";
+    FILE *fp;
+    int rc = 1, n, version;
+
+    buf_printf(&path, "%s/%s", confdir, PODIR_FAILED_FILE);
+    if ((fp = fopen(path.data, "re")) == NULL) {
+        rc = errno == ENOENT ? 0 : -1;
+        if (rc < 0)
+            msg_error("%s: %m", path.data);
+    } else if (fgets(head, sizeof(head), fp) == NULL
+               || sscanf(head, "pogate-map build-failed %d %lld %d%n", &version, when, exit_status, &n) != 3
+               || version != 1 || head[n] != '\n') {
+        msg_error("%s:1: not a build-failed file of version 1 (%.40s)", path.data, head);
+        errno = EINVAL;
+        rc = -1;
+    } else {
+        char line[1024];
+
+        for (int i = 0; i < PODIR_FAILED_LINES && fgets(line, sizeof(line), fp); i++)
+            buf_puts(errors, line);
+    }
+    if (fp)
+        fclose(fp);
+    buf_free(&path);
+    return rc;
 }
 
 int podir_build(const struct podir_build_opts *o)
@@ -312,6 +377,8 @@ int podir_build(const struct podir_build_opts *o)
     int rc = 0;
 
     b.o = o;
+    if (!o->dry_run)
+        msg_tee(keep_error, &b);
     b.po_by_name = strmap_new();
     b.mbx_by_key = strmap_new();
     b.domain_po = strmap_new();
@@ -327,6 +394,10 @@ int podir_build(const struct podir_build_opts *o)
         rc = bdir_write(&b);
     if (b.errors)
         msg_error("%s: %d error%s, nothing written", o->confdir, b.errors, b.errors == 1 ? "" : "s");
+    if (!o->dry_run) {
+        msg_tee(NULL, NULL);
+        build_status(&b, rc);
+    }
     bdir_free(&b);
     while (nclaims > 0)
         free(claims[--nclaims]);

@@ -34,6 +34,23 @@ int podir_build(const struct podir_build_opts *o);
  * pogate-map does with no FILE. The same exit codes; a bad pogate.conf is 1. */
 int podir_build_dir(const char *dir, int dry_run);
 
+/* A build that fails (not a dry run) leaves CONFDIR/build-failed, written
+ * atomically, and keeps the index.cdb that was there; the next build that
+ * succeeds removes it. Nothing else reports a failed build after the fact,
+ * so this is what pogate-notify(8) reads. Its text:
+ *     pogate-map build-failed 1 TIME EXIT     (TIME seconds since the epoch;
+ *                                              EXIT 1 bad input, 75 trouble)
+ *     FILE:LINE: message                      (the first PODIR_FAILED_LINES
+ *     ...                                      errors, as they were printed)
+ */
+#define PODIR_FAILED_FILE "build-failed"
+#define PODIR_FAILED_LINES 20
+
+/* Read CONFDIR/build-failed: 1 with *WHEN, *EXIT and the error lines in
+ * ERRORS; 0 when there is none; -1 when it cannot be read or is not of the
+ * form above (errno EINVAL), with the reason logged. */
+int podir_build_failed(const char *confdir, long long *when, int *exit_status, buf_t *errors);
+
 /* ---- the in-memory model (private to the builder) ---- */
 
 struct bpo {
@@ -85,6 +102,8 @@ struct bdir {
     int errors;
     int temp;                   /* a temporary failure happened */
     int present[4];             /* the text map exists */
+    buf_t errtext;              /* the first PODIR_FAILED_LINES error lines, for build-failed */
+    int nerrtext;
 };
 
 enum { MAP_POSTOFFICES, MAP_MAILBOXES, MAP_ALIASES, MAP_ACCESS };

@@ -59,13 +59,14 @@ perl                     perl
 man-db                   man
 procps                   ps
 iproute2                 ip ss
-util-linux               unshare setpriv runuser
+util-linux               unshare setpriv runuser flock
 mount                    mount umount
 valgrind                 valgrind callgrind_annotate
 strace                   strace
 hyperfine                hyperfine
 time                     /usr/bin/time
 curl                     curl
+unbound                  unbound unbound-checkconf
 '
 pkgs=$(printf '%s\n' "$PACKAGES" | awk 'NF { print $1 }')
 if [ "${1:-}" = --list ]; then

@@ -159,3 +159,24 @@ int mtaq_release(const struct mta *m, char *const *qids, int n)
         return 0;
     return m->kind == MTA_POSTFIX ? release_postfix(m, qids, n) : release_sendmail(m, qids, n);
 }
+
+int mtaq_submit(const struct mta *m, const char *sender, char *const *rcpts, int n, const char *msg, size_t len)
+{
+    struct argv a;
+    int rc;
+
+    if (n < 1 || n > IDS_PER_RUN) {
+        msg_error("%s: %d recipients: between 1 and %d", m->sendmail_path, n, IDS_PER_RUN);
+        return -1;
+    }
+    command(&a, m, NULL);
+    arg(&a, "-i");
+    arg(&a, "-f");
+    arg(&a, *sender ? sender : "<>");
+    arg(&a, "--");
+    for (int i = 0; i < n; i++)
+        arg(&a, rcpts[i]);
+    rc = run(&a, msg, len, NULL);
+    argv_free(&a);
+    return rc;
+}

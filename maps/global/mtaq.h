@@ -56,6 +56,12 @@ int mtaq_release(const struct mta *m, char *const *qids, int n);
 
 void mtaq_free(struct mtaq *q);
 
+/* Submit the message MSG (LEN bytes, headers and body, LF line ends) from
+ * the envelope sender SENDER ("" for <>) to RCPTS[0..N-1] through the MTA's
+ * sendmail(1): sendmail_path [-C config] -i -f SENDER -- RCPT...; both
+ * Postfix's and sendmail's take these. 0, or -1 with the reason logged. */
+int mtaq_submit(const struct mta *m, const char *sender, char *const *rcpts, int n, const char *msg, size_t len);
+
 /* Parsers of the listings, appending to Q: postqueue -j output; sendmail -bp
  * output (HELD set for every message of this listing, the -qQ one; its times
  * carry no year: the latest such time not after NOW + 1 day is taken).

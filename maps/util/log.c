@@ -24,6 +24,8 @@ static enum msg_dest msg_dest = MSG_TO_STDERR;
 static enum msg_level msg_level = MSG_LEVEL_INFO;
 static int msg_fatal_exit = 1;
 static int msg_file_fd = -1;
+static msg_tee_fn *msg_tee_to;
+static void *msg_tee_arg;
 static _Thread_local char msg_qid[QID_MAX];
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
@@ -159,6 +161,8 @@ void msg_vlog(enum msg_level level, const char *fmt, va_list ap)
     vsnprintf(text + strlen(text), sizeof(text) - strlen(text), xfmt, ap);
 #pragma GCC diagnostic pop
     sanitize(text);
+    if (msg_tee_to)
+        msg_tee_to(msg_tee_arg, level, text + strlen(tag[level]));
     if (msg_dest != MSG_TO_STDERR)
         syslog(prio[level], "%s%s%s", msg_qid, msg_qid[0] ? ": " : "", text);
     if (msg_dest != MSG_TO_SYSLOG)
@@ -170,6 +174,12 @@ void msg_vlog(enum msg_level level, const char *fmt, va_list ap)
         write_line(msg_file_fd, stamp, text);
     }
     errno = saved;
+}
+
+void msg_tee(msg_tee_fn *fn, void *arg)
+{
+    msg_tee_to = fn;
+    msg_tee_arg = arg;
 }
 
 #define MSG_FN(name, level) \

@@ -29,6 +29,13 @@ void msg_open(const char *progname, enum msg_dest dest);
  * without syslog. Returns -1 (errno set) when PATH cannot be opened. */
 int msg_open_file(const char *path);
 void msg_set_level(enum msg_level level);
+
+/* Also hand every line logged (at the level set, without its "error: " tag)
+ * to FN, until msg_tee(NULL, NULL): a command keeps what it reported, as
+ * pogate-map keeps a failed build's errors for later. Single-threaded
+ * programs only (one tee for the process). */
+typedef void msg_tee_fn(void *arg, enum msg_level level, const char *text);
+void msg_tee(msg_tee_fn *fn, void *arg);
 enum msg_level msg_get_level(void);
 int msg_level_parse(const char *name, enum msg_level *level);
 

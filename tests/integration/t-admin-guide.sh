@@ -11,7 +11,7 @@
 . "$SRCDIR/tests/lib/tap.sh"
 
 page=$SRCDIR/doc/pogate.7
-for p in maps/pogate-map lda/pogate-lda lda/pogate-lmtp milter/pogate-milter; do
+for p in maps/pogate-map maps/pogate-po lda/pogate-lda lda/pogate-lmtp milter/pogate-milter; do
     if [ ! -x "$BUILDDIR/$p" ]; then skip "$p not built"; done_testing; fi
 done
 if [ "$(id -u)" != 0 ]; then skip "needs root"; done_testing; fi
@@ -24,6 +24,7 @@ system_only=(
     "./configure --prefix=/usr && make && make install"
     "systemd-sysusers"
     "systemctl enable --now pogate-milter"
+    "systemctl enable --now pogate-notify.timer"
     "postfix check && postfix reload"
     "postqueue -f"
 )
@@ -34,9 +35,9 @@ conf=$TESTTMP/etc/pogate store=$TESTTMP/var/spool/pogate log=$TESTTMP/mail.log
 mkdir -p "$conf" "$TESTTMP/bin" "$TESTTMP/var/spool"
 chmod 755 "$TESTTMP/etc" "$conf" "$TESTTMP/bin" "$TESTTMP/var" "$TESTTMP/var/spool"
 cp "$SRCDIR"/contrib/demo/conf/* "$conf"/
-printf 'store = %s\nlog_file = %s\n' "$store" "$log" >"$conf/pogate.conf"
+printf 'store = %s\nlog_file = %s\nhold_dir = %s\n' "$store" "$log" "$TESTTMP/hold" >"$conf/pogate.conf"
 : >"$log" && chown pogate "$log"
-for p in maps/pogate-map lda/pogate-lda lda/pogate-lmtp milter/pogate-milter; do
+for p in maps/pogate-map maps/pogate-po lda/pogate-lda lda/pogate-lmtp milter/pogate-milter; do
     ln -s "$BUILDDIR/$p" "$TESTTMP/bin/"
 done
 export PATH="$TESTTMP/bin:$PATH"
@@ -78,7 +79,7 @@ after_cmd() {
     case $1 in
         install\ *)
             is "store root owned by pogate" "$(stat -c %U "$store")" pogate ;;
-        *"state=paused/'"*)
+        "pogate-po -c /etc/pogate pause HR")
             like "HR marked paused in the text map" "$(grep '^HR ' "$conf/postoffices")" 'state=paused$' ;;
         *pogate-lda*)
             n=$(find "$store/hr/mailboxes/boss/new" -type f 2>/dev/null | wc -l)

@@ -21,7 +21,8 @@ out=$(make -C "$BUILDDIR" install DESTDIR="$dest" 2>&1)
 check "make install succeeds" test $? -eq 0 || diag "$out"
 
 # Everything built gets installed, each program with its man page.
-for prog in "$BUILDDIR"/maps/pogate-map "$BUILDDIR"/maps/pogate-po "$BUILDDIR"/maps/pogate-track \
+for prog in "$BUILDDIR"/maps/pogate-map "$BUILDDIR"/maps/pogate-po "$BUILDDIR"/maps/pogate-notify "$BUILDDIR"/maps/pogate-check \
+            "$BUILDDIR"/maps/pogate-track \
             "$BUILDDIR"/maps/pogate-stat "$BUILDDIR"/lda/pogate-lda "$BUILDDIR"/lda/pogate-lmtp \
             "$BUILDDIR"/milter/pogate-milter; do
     name=$(basename "$prog")
@@ -50,5 +51,9 @@ done
 unit=$(find "$dest" -name pogate-milter.service | head -1)
 check "systemd unit installed" test -n "$unit"
 like "unit has this build's paths" "$(grep ExecStart= "$unit")" "ExecStart=/[^@]*/pogate-milter -f -c /"
+notify=$(find "$dest" -name pogate-notify.service | head -1)
+like "pogate-notify.service has this build's paths" "$(grep ExecStart= "$notify" 2>/dev/null)" \
+    "ExecStart=/[^@]*/pogate-notify -c /"
+check "pogate-notify.timer installed" test -n "$(find "$dest" -name pogate-notify.timer)"
 check "sysusers entry installed" test -n "$(find "$dest" -path '*sysusers.d/pogate.conf')"
 done_testing

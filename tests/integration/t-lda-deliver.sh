@@ -111,6 +111,22 @@ is "quota: one file in tiny" "$(lda_files "$S" sales/mailboxes/tiny/new | grep -
 for i in 1 2; do lda_run "$C" -f alice@example.org -- admin@small.example.com <"$TESTTMP/700"; done
 lda_run "$C" -f alice@example.org -- bob@small.example.com <"$TESTTMP/700"
 like "PO quota 2k counts every mailbox: third message deferred" "$LDA_RC $LDA_OUT" "^75 4\.2\.2 .*postoffice small full"
+# A downstream postoffice's quota is its own: the hub's bag holds more than
+# DOWNQ's 2k (the hub's and DOWN's files), yet DOWNQ takes its first two
+# messages; its third would pass 2k of its own files.
+head -c 3000 /dev/zero | tr '\0' 'h' >"$TESTTMP/3000"
+lda_run "$C" -f alice@example.org -- anna@bag.example.com <"$TESTTMP/3000"
+bagbytes=$(cat "$S"/bag/mailbag/new/* | wc -c)
+check "the hub's bag holds more than 2k ($bagbytes bytes)" test "$bagbytes" -gt 2048
+for i in 1 2; do
+    lda_run "$C" -f alice@example.org -- clerk@downq.example.com <"$TESTTMP/700"
+    is "via=BAG quota=2k, message $i of 700 bytes: delivered (the hub's files are not its own)" "$LDA_RC" 0
+done
+lda_run "$C" -f alice@example.org -- clerk@downq.example.com <"$TESTTMP/700"
+like "... the third: deferred, its own files full" "$LDA_RC $LDA_OUT" "^75 4\.2\.2 .*postoffice downq full"
+is "... two files name downq in the hub's bag" "$(grep -l '^X-Pogate-Postoffice: downq$' "$S"/bag/mailbag/new/* | wc -l)" 2
+lda_run "$C" -f alice@example.org -- anna@bag.example.com <"$TESTTMP/700"
+is "the hub (no quota) still takes mail" "$LDA_RC" 0
 
 # 8. Bad sender and recipient syntax.
 lda_run "$C" -f "$(printf 'a\nb@x')" -- john.smith@sales.example.com <"$M"

@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "check_conf.h"
 #include "lda_conf.h"
 #include "lmtp_conf.h"
 #include "log.h"
 #include "map_conf.h"
 #include "milter_conf.h"
+#include "notify_conf.h"
 #include "pogate_conf.h"
 #include "stat_conf.h"
 #include "tap.h"
@@ -25,9 +27,12 @@ static struct lda_conf dc;
 static struct lmtp_conf lc;
 static struct map_conf pc;
 static struct stat_conf sc;
+static struct notify_conf nc;
+static struct check_conf kc;
 static const struct conf_table tables[] = {
     { pogate_params, 0, &c }, { milter_params, 0, &mc }, { lda_params, 0, &dc },
-    { lmtp_params, 0, &lc }, { map_params, 0, &pc }, { stat_params, 0, &sc },
+    { lmtp_params, 0, &lc }, { map_params, 0, &pc }, { stat_params, 0, &sc }, { notify_params, 0, &nc },
+    { check_params, 0, &kc },
 };
 #define NTABLES ((int) (sizeof(tables) / sizeof(tables[0])))
 static struct conf_table all[NTABLES];
@@ -36,7 +41,7 @@ static struct conf_schema every = { all, NTABLES, conf_all, 0, NULL };
 static void setup_tables(void)
 {
     const size_t counts[NTABLES] = { pogate_nparams, milter_nparams, lda_nparams, lmtp_nparams, map_nparams,
-                                     stat_nparams };
+                                     stat_nparams, notify_nparams, check_nparams };
 
     for (int i = 0; i < NTABLES; i++) {
         all[i] = tables[i];

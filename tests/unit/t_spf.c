@@ -1,4 +1,4 @@
-/* t_spf.c - unit tests for milter/spf.c: libspf2's results as the milter
+/* t_spf.c - unit tests for maps/global/spf.c: libspf2's results as the milter
  * sees them (result, Received-SPF value, reason), for IPv4 and IPv6 clients,
  * the null sender's HELO identity, identities SPF cannot check (RFC 7208
  * 4.3), a record with a syntax error (permerror, RFC 7208 4.6), clients SPF

@@ -1,7 +1,9 @@
-/* spf.h - SPF (RFC 7208) checks for pogate-milter, over libspf2.
+/* spf.h - SPF (RFC 7208) checks over libspf2: pogate-milter's of its
+ * clients, pogate-check(8)'s of the relay hosts' addresses against each
+ * postoffice domain.
  *
- * One checker is built per configuration load and shared by every session
- * thread (libspf2 servers are safe for concurrent requests; each check uses
+ * The milter builds one checker per configuration load and shares it with
+ * every session thread (libspf2 servers are safe for concurrent requests; each check uses
  * its own request and response). With a zone file the checker never touches
  * the network: every DNS question is answered from that file (tests, offline
  * checks); without one it uses the system resolver with libspf2's cache.
