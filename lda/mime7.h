@@ -30,8 +30,10 @@
 
 #include <stddef.h>
 
-#define MIME7_LINE_MIN    78            /* the shortest max_line: a folded header's line */
-#define MIME7_LINE_MAX    998           /* RFC 5322's limit, and the default */
+#include "podir.h"
+
+#define MIME7_LINE_MIN    PO_LINE_MIN   /* the shortest max_line: a folded header's line */
+#define MIME7_LINE_MAX    PO_LINE_MAX   /* RFC 5322's limit, and the default */
 #define MIME7_DEPTH_MAX   64            /* nested entities */
 #define MIME7_EDITS_MAX   20000         /* entities to rewrite in one message */
 #define MIME7_BLOCK_MAX   (1024 * 1024) /* a header block that is rewritten */

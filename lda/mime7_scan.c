@@ -282,7 +282,9 @@ static void close_top(struct scanner *sc, long long bend)
         bad(sc, "no closing boundary", t->e.hstart);
     if (sc->top == 0)
         t->e.flags |= E_TOP;
-    if (t->protect) {
+    if (t->protect || t->is_signed) {   /* a signed entity's own header too */
+        if (t->is_signed && (t->e.flags & (E_HDR8 | E_HDRLONG)))
+            note(sc, "8-bit or long header fields of a multipart/signed or /encrypted", t->e.hstart);
         sc->top--;
         return;
     }
