@@ -56,7 +56,7 @@ static void flush_ws(struct m7qp *q, int before_eol, struct m7out *o)
         return;
     }
     room(q, 1, o);
-    m7out_put(o, &c, 1);
+    m7out_putc(o, c);
     q->col++;
 }
 
@@ -73,7 +73,7 @@ static void qp_byte(struct m7qp *q, unsigned char c, struct m7out *o)
         q->ws = c;
     } else if (c > 32 && c < 127 && c != '=' && !(c == '.' && q->col == 0)) {
         room(q, 1, o);
-        m7out_put(o, (const char *) &c, 1);
+        m7out_putc(o, (char) c);
         q->col++;
     } else {
         put_hex(q, c, o);       /* a leading '.' too: SMTP and some readers take it apart */

@@ -96,6 +96,17 @@ struct m7out {
 
 void m7out_init(struct m7out *o, int fd);
 void m7out_put(struct m7out *o, const char *p, size_t n);
+
+/* One byte: the encoders' common case, without a call per byte. */
+static inline void m7out_putc(struct m7out *o, char c)
+{
+    if (o->n < M7_CHUNK) {
+        o->buf[o->n++] = c;
+        o->total++;
+    } else {
+        m7out_put(o, &c, 1);
+    }
+}
 int m7out_flush(struct m7out *o);       /* 0, or -1 (errno: o->err) */
 void m7out_free(struct m7out *o);
 /* Copy [FROM, TO) of the source to O: 0, or -1 (errno) when reading fails. */
