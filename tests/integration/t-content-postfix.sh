@@ -11,11 +11,14 @@
 # Python's email package, an independent MIME reader: the same text as was
 # sent, every line 7-bit and within max_line. A multipart/signed message
 # with an 8-bit signed part is stored byte for byte; the raw postoffice gets
-# the 8-bit message as it was sent.
+# the 8-bit message as it was sent. A 3 MB message goes through
+# pogate-lmtp's spool file rather than its memory; one pogate-lda run reads
+# a message from a pipe once for a raw and a content=7bit postoffice, in
+# both orders (the second file copies the bytes of the first as received).
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/lmtp.sh"
 . "$SRCDIR/tests/lib/postfix.sh"
-LDA=${LDA:-$BUILDDIR/lda/pogate-lda}
+. "$SRCDIR/tests/lib/lda.sh"
 
 for p in "$LMTP" "$LDA" "$POGATE_MAP"; do
     [ -x "$p" ] || { echo "1..0 # skip $(basename "$p") not built"; exit 0; }
@@ -84,6 +87,11 @@ m3 = msg("m3", "signed", "MIME-Version: 1.0\nContent-Type: multipart/signed; mic
          "--sig\nContent-Type: application/pgp-signature; name=signature.asc\n\n"
          "-----BEGIN PGP SIGNATURE-----\n\niQEzBAEBCAAdFiEE\n=abcd\n-----END PGP SIGNATURE-----\n--sig--\n")
 open(os.path.join(d, "m3"), "wb").write(m3)
+m4 = msg("m4", "3 MB", "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+         "Content-Transfer-Encoding: 8bit\n\n" + (line + "\n") * 1200)
+open(os.path.join(d, "m4"), "wb").write(m4)
+for k in ("a", "b"):
+    open(os.path.join(d, "m1" + k), "wb").write(m1.replace(b"<m1@test>", b"<m1%s@test>" % k.encode()))
 PY
 
 cat >"$TESTTMP/send.py" <<'PY'
@@ -100,8 +108,9 @@ check "m1 to SALES (raw, LMTP) accepted" send john.smith@sales.example.com "$msg
 check "m2 to LATIN (pipe, pogate-lda) accepted" send admin@latin.example.com "$msgs/m2"
 check "m3 (signed) to LEGACY accepted" send anna@legacy.example.com "$msgs/m3"
 check "m3 (signed) to LATIN accepted" send admin@latin.example.com "$msgs/m3"
-wait_for 60 bash -c "[ \$(grep -c 'status=sent' '$PF_LOG') -ge 5 ]"
-is "Postfix delivered all five" "$(grep -c 'status=sent' "$PF_LOG")" 5
+check "m4 (3 MB) to LEGACY accepted" send anna@legacy.example.com "$msgs/m4"
+wait_for 60 bash -c "[ \$(grep -c 'status=sent' '$PF_LOG') -ge 6 ]"
+is "Postfix delivered all six" "$(grep -c 'status=sent' "$PF_LOG")" 6
 
 stored() { grep -l "^Message-ID: <$2@test>" "$store/$1"/new/* 2>/dev/null | head -1; }
 l1=$(stored legacy/mailboxes/anna m1) s1=$(stored sales/mailboxes/jsmith m1) t2=$(stored latin/mailboxes/admin m2)
@@ -153,6 +162,23 @@ check "a multipart/signed message stored byte for byte (LMTP)" ok_signed "$l3"
 check "a multipart/signed message stored byte for byte (pogate-lda)" ok_signed "$t3"
 is "the raw postoffice stores the 8-bit message as it was sent" \
    "$(tail -c "$(stat -c %s "$msgs/m1")" "$s1" | cmp - "$msgs/m1" && echo same)" same
+out=$(python3 "$TESTTMP/check.py" "$(stored legacy/mailboxes/anna m4)" 100 "$msgs/m4" 2>&1 | tr '\n' ' ')
+like "3 MB through pogate-lmtp's spool file: 7-bit within 100, the same text" "$out" \
+    "lines over max_line or 8-bit: 0 of .*part 0 text/plain charset utf-8 chars [0-9]+ encoding quoted-printable same: True"
+
+# pogate-lda from a pipe, one run for both postoffices, in both orders.
+lda_run "$conf" -f sender@elsewhere.example -- john.smith@sales.example.com anna@legacy.example.com <"$msgs/m1a"
+is "pogate-lda: raw first, then content=7bit" "$LDA_RC" 0
+lda_run "$conf" -f sender@elsewhere.example -- anna@legacy.example.com john.smith@sales.example.com <"$msgs/m1b"
+is "pogate-lda: content=7bit first, then raw" "$LDA_RC" 0
+for k in a b; do
+    f=$(stored sales/mailboxes/jsmith m1$k)
+    is "m1$k: the raw postoffice's file is the message as received" \
+       "$(tail -c "$(stat -c %s "$msgs/m1$k")" "$f" | cmp - "$msgs/m1$k" && echo same)" same
+    out=$(python3 "$TESTTMP/check.py" "$(stored legacy/mailboxes/anna m1$k)" 100 "$msgs/m1$k" 2>&1 | tr '\n' ' ')
+    like "m1$k: the content=7bit file is 7-bit and reads back the same" "$out" \
+        "lines over max_line or 8-bit: 0 of .*part 1 text/plain .* same: True.*part 3 .* same: True"
+done
 like "the conversion is logged with the queue id" "$(cat "$TESTTMP/pogate.log" "$log")" \
     "[0-9A-F]+: content 7bit: 2 parts re-encoded"
 done_testing
