@@ -36,10 +36,10 @@ static void room(struct m7qp *q, int w, struct m7out *o)
 
 static void put_hex(struct m7qp *q, unsigned char c, struct m7out *o)
 {
-    char e[3] = { '=', hex[c >> 4], hex[c & 15] };
-
     room(q, 3, o);
-    m7out_put(o, e, 3);
+    m7out_putc(o, '=');
+    m7out_putc(o, hex[c >> 4]);
+    m7out_putc(o, hex[c & 15]);
     q->col += 3;
 }
 
@@ -68,7 +68,8 @@ static void qp_byte(struct m7qp *q, unsigned char c, struct m7out *o)
         q->col = 0;
         return;
     }
-    flush_ws(q, 0, o);
+    if (q->ws >= 0)
+        flush_ws(q, 0, o);
     if (c == ' ' || c == '\t') {
         q->ws = c;
     } else if (c > 32 && c < 127 && c != '=' && !(c == '.' && q->col == 0)) {

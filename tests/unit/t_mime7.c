@@ -213,6 +213,13 @@ static void bad_input(void)
     ok(out_len == b64.len && memcmp(out, b64.data, out_len) == 0, "byte for byte");
     is_int(conv("Content-Type: multipart/mixed\n\n--x\n\n\xc3\xa9\n", 998, NULL), MIME7_AS_RECEIVED,
            "a multipart without a boundary: as received");
+    buf_reset(&b64);
+    buf_puts(&b64, "From: a@b\nSubject: ");
+    for (int i = 0; i < 500000; i++)
+        buf_puts(&b64, "x\xc3\xa9 ");
+    buf_puts(&b64, "\n\nna\xc3\xafve\n");
+    is_int(conv_n(b64.data, b64.len, 998, NULL), MIME7_AS_RECEIVED, "a 2 MB 8-bit header: as received");
+    ok(out_len == b64.len && memcmp(out, b64.data, out_len) == 0, "byte for byte");
     buf_free(&deep), buf_free(&b64);
 }
 
