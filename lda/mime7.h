@@ -12,9 +12,11 @@
  * and header fields - is copied from the source as it is. Nothing inside a
  * multipart/signed or multipart/encrypted entity is ever changed.
  *
- * With a charset, text that is re-encoded and header words are converted to
- * it (iconv) when every character exists in it, and the part says so in its
- * Content-Type; otherwise they stay as they were, and a line says why.
+ * With a charset, text that is re-encoded, quoted-printable or base64 text
+ * in another declared charset (decoded first) and header words are
+ * converted to it (iconv) when every character exists in it, and the part
+ * says so in its Content-Type; otherwise they stay as they were, and a line
+ * says why.
  *
  * Memory does not grow with the message: the scan keeps one line's first
  * MIME7_KEEP bytes, a stack of open entities and the list of entities to

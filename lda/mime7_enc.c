@@ -1,6 +1,7 @@
 /* mime7_enc.c - the encoders of the 7-bit converter: quoted-printable and
- * base64 bodies (RFC 2045 6.7 and 6.8), fed in pieces of any size, and
- * RFC 2047 Q encoded-words; iconv to a whole buffer. Lines are cut only
+ * base64 bodies (RFC 2045 6.7 and 6.8), fed in pieces of any size, their
+ * decoders (for text converted to another charset), and RFC 2047 Q
+ * encoded-words; iconv to a whole buffer. Lines are cut only
  * where the encoding allows it (a soft line break, a base64 line end), so
  * no text is ever cut. Line ends are the message's own (LF or CR LF).
  */
@@ -158,6 +159,123 @@ void m7b64_end(struct m7b64 *b, struct m7out *o)
         quad(b, b->nin, o);
         b->nin = 0;
     }
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
+        : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+void m7dec_init(struct m7dec *d, int cte)
+{
+    memset(d, 0, sizeof(*d));
+    d->cte = cte;
+}
+
+enum { Q_TEXT, Q_EQ, Q_HEX, Q_CR, Q_BLANK };
+
+/* One quoted-printable byte; an '=' that starts nothing is kept as it is. */
+static size_t qp_dec(struct m7dec *d, char c, char *out)
+{
+    size_t n = 0;
+
+    switch (d->state) {
+    case Q_EQ:
+        if (hexval(c) >= 0) {
+            d->qh = c, d->state = Q_HEX;
+            return 0;
+        }
+        d->state = c == '\n' ? Q_TEXT : c == '\r' ? Q_CR : c == ' ' || c == '\t' ? Q_BLANK : Q_TEXT;
+        if (d->state != Q_TEXT || c == '\n')
+            return 0;           /* a soft line break */
+        out[n++] = '=';
+        break;
+    case Q_HEX:
+        d->state = Q_TEXT;
+        if (hexval(c) >= 0) {
+            out[0] = (char) (hexval(d->qh) * 16 + hexval(c));
+            return 1;
+        }
+        out[n++] = '=', out[n++] = d->qh;
+        break;
+    case Q_CR:
+    case Q_BLANK:
+        if (c == '\n' || (d->state == Q_BLANK && (c == ' ' || c == '\t'))) {
+            d->state = c == '\n' ? Q_TEXT : Q_BLANK;
+            return 0;
+        }
+        if (d->state == Q_BLANK && c == '\r') {
+            d->state = Q_CR;
+            return 0;
+        }
+        d->state = Q_TEXT;
+        break;
+    }
+    if (c == '=')
+        d->state = Q_EQ;
+    else
+        out[n++] = c;
+    return n;
+}
+
+static int b64val(char c)
+{
+    const char *p = c ? strchr(b64, c) : NULL;
+
+    return p ? (int) (p - b64) : -1;
+}
+
+static size_t b64_dec(struct m7dec *d, char c, char *out)
+{
+    int v = b64val(c);
+
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+        return 0;
+    if (c == '=' || d->ended) {
+        d->bad |= c != '=' || d->nacc == 1;
+        d->ended = 1;
+        return m7dec_end(d, out);
+    }
+    if (v < 0) {
+        d->bad = 1;
+        return 0;
+    }
+    d->acc = d->acc << 6 | (unsigned) v;
+    if (++d->nacc < 4)
+        return 0;
+    out[0] = (char) (d->acc >> 16), out[1] = (char) (d->acc >> 8), out[2] = (char) d->acc;
+    d->acc = 0, d->nacc = 0;
+    return 3;
+}
+
+size_t m7dec_feed(struct m7dec *d, const char *p, size_t n, char *out)
+{
+    size_t w = 0;
+
+    for (size_t i = 0; i < n; i++)
+        w += d->cte == CTE_QP ? qp_dec(d, p[i], out + w) : b64_dec(d, p[i], out + w);
+    return w;
+}
+
+size_t m7dec_end(struct m7dec *d, char *out)
+{
+    size_t n = 0;
+
+    if (d->cte == CTE_QP) {
+        if (d->state == Q_EQ || d->state == Q_HEX)
+            out[n++] = '=';
+        if (d->state == Q_HEX)
+            out[n++] = d->qh;
+    } else if (d->nacc > 1) {   /* 2 or 3 sextets: 1 or 2 bytes */
+        out[n++] = (char) (d->acc >> (d->nacc == 2 ? 4 : 10));
+        if (d->nacc == 3)
+            out[n++] = (char) (d->acc >> 2);
+    } else if (d->nacc == 1) {
+        d->bad = 1;
+    }
+    d->state = Q_TEXT, d->acc = 0, d->nacc = 0;
+    return n;
 }
 
 int m7_iconv_all(iconv_t cd, const char *in, size_t n, buf_t *out)

@@ -64,6 +64,7 @@ enum m7cte { CTE_NONE, CTE_7BIT, CTE_8BIT, CTE_BINARY, CTE_QP, CTE_BASE64, CTE_O
 #define E_REENCODE   (1u << 10) /* the edit: the body is re-encoded */
 #define E_SET7BIT    (1u << 11) /* the edit: a message/rfc822's 8bit becomes 7bit */
 #define E_TOP        (1u << 12) /* the message's own header */
+#define E_RECODE     (1u << 13) /* the edit: quoted-printable or base64 text to convert to the charset */
 
 struct m7edit {
     long long hstart, bstart, bend;     /* header block [hstart, bstart), body [bstart, bend) */
@@ -141,6 +142,21 @@ struct m7b64 {
 void m7b64_init(struct m7b64 *b, int crlf, int max_line);
 void m7b64_feed(struct m7b64 *b, const char *p, size_t n, struct m7out *o);
 void m7b64_end(struct m7b64 *b, struct m7out *o);
+
+/* Quoted-printable or base64 decoding, in pieces (RFC 2045 6.7, 6.8). */
+struct m7dec {
+    int cte;                    /* CTE_QP or CTE_BASE64 */
+    int state, nacc, ended, bad;
+    char qh;
+    unsigned acc;
+};
+
+void m7dec_init(struct m7dec *d, int cte);
+/* Decode P (N) into OUT (room for N bytes): the bytes written. d->bad is set
+ * on base64 that is not base64; quoted-printable is read leniently. */
+size_t m7dec_feed(struct m7dec *d, const char *p, size_t n, char *out);
+/* What is still held at the end, into OUT (room for 2 bytes). */
+size_t m7dec_end(struct m7dec *d, char *out);
 
 /* Convert IN (N bytes, complete characters) with CD into OUT: 0, or -1 when a
  * character does not exist in the target (or the input is malformed). */

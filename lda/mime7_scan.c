@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "log.h"
 #include "mem.h"
@@ -267,6 +268,15 @@ static void header_cut(struct scanner *sc, long long at)
     sc->state = S_BODY;
 }
 
+/* Quoted-printable or base64 text declared in a charset the policy converts. */
+static int recode(const struct mime7_policy *p, const struct ent *t)
+{
+    const char *cs = t->e.charset;
+
+    return (t->e.flags & E_TEXT) && (t->e.cte == CTE_QP || t->e.cte == CTE_BASE64) && p->charset
+        && *p->charset && cs[0] && strcmp(cs, "us-ascii") != 0 && strcasecmp(cs, p->charset) != 0;
+}
+
 /* The top entity ends at BEND: decide its edit. */
 static void close_top(struct scanner *sc, long long bend)
 {
@@ -290,11 +300,13 @@ static void close_top(struct scanner *sc, long long bend)
     }
     if (t->kind == K_LEAF && body && plain)
         t->e.flags |= E_REENCODE;
+    else if (t->kind == K_LEAF && recode(sc->p, t))
+        t->e.flags |= E_RECODE;
     else if (t->kind == K_LEAF && body)
         note(sc, "a quoted-printable or base64 body with 8-bit bytes or long lines", t->e.bstart);
     if (t->kind == K_MSG && (t->e.cte == CTE_8BIT || t->e.cte == CTE_BINARY))
         t->e.flags |= E_SET7BIT;
-    if (t->e.flags & (E_HDR8 | E_HDRLONG | E_REENCODE | E_SET7BIT))
+    if (t->e.flags & (E_HDR8 | E_HDRLONG | E_REENCODE | E_RECODE | E_SET7BIT))
         add_edit(sc, &t->e);
     sc->top--;
 }

@@ -182,6 +182,30 @@ static void charsets(void)
     ok(strstr(out, "charset=unknown-8bit") != NULL, "8-bit bytes that are not UTF-8: unknown-8bit");
 }
 
+static void recode(void)
+{
+    const char *qp = "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "d=C3=A9j=C3=\n=A0 vu, tr=C3=A8s long=\nue ligne\n";
+    const char *b64 = "MIME-Version: 1.0\nContent-Type: text/plain; charset=\"UTF-8\"\n"
+        "Content-Transfer-Encoding: base64\n\n"
+        "ZMOpasOgIHZ1\nCg==\n";
+    const char *bad = "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        "ZMOpas*Og!IHZ1\n";
+
+    conv(qp, 998, "ISO-8859-1");
+    ok(strstr(out, "charset=ISO-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n"
+               "d=E9j=E0 vu, tr=E8s longue ligne\n") != NULL,
+       "quoted-printable UTF-8 text (soft breaks inside a character) converted to ISO-8859-1");
+    conv(b64, 998, "ISO-8859-1");
+    ok(strstr(out, "charset=ISO-8859-1\nContent-Transfer-Encoding: quoted-printable\n\nd=E9j=E0 vu\n") != NULL,
+       "base64 UTF-8 text converted, written quoted-printable");
+    conv(b64, 998, NULL);
+    ok(out_len == strlen(b64) && memcmp(out, b64, out_len) == 0, "without charset= it is left alone");
+    conv(bad, 998, "ISO-8859-1");
+    ok(out_len == strlen(bad) && memcmp(out, bad, out_len) == 0, "bad base64 is left as it is, byte for byte");
+}
+
 static void crlf_and_rfc822(void)
 {
     const char *m = "Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
@@ -231,6 +255,7 @@ int main(void)
     signed_part();
     headers();
     charsets();
+    recode();
     crlf_and_rfc822();
     bad_input();
     free(out);
