@@ -153,6 +153,33 @@ static void structured_word(struct hw *w, const char *s, size_t n, int space_bef
         put(w, s + z, n - z);
 }
 
+/* A word of an address field that may be an encoded-word's neighbour in a
+ * phrase: no specials of RFC 5322 in it. */
+static int atom(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strchr("()<>[]:;@\\,.\"", s[i]))
+            return 0;
+    return 1;
+}
+
+/* A comment with 8-bit text: its parentheses, and its text (blanks inside
+ * it encoded too, so they survive) as encoded-words between them. */
+static void comment(struct hw *w, const char *s, size_t n, int space_before)
+{
+    buf_t t = BUF_INIT;
+
+    for (size_t i = 1; i + 1 < n; i++) {
+        if (s[i] == '\\' && i + 2 < n)
+            i++;
+        buf_putc(&t, s[i]);
+    }
+    literal(w, "(", 1, space_before);
+    words(w, t.data ? t.data : "", t.len, 0);
+    put(w, ")", 1);
+    buf_free(&t);
+}
+
 /* A quoted string at S (N, quotes included): its text, unescaped, into OUT. */
 static void unquote(const char *s, size_t n, buf_t *out)
 {
@@ -166,6 +193,19 @@ static void unquote(const char *s, size_t n, buf_t *out)
 /* The end of the quoted string or word at V[I] (N bytes in all). */
 static size_t word_end(const char *v, size_t i, size_t n, int structured)
 {
+    if (structured && v[i] == '(') {    /* a comment, nested ones in it */
+        int depth = 0;
+
+        for (; i < n; i++) {
+            if (v[i] == '\\' && i + 1 < n)
+                i++;
+            else if (v[i] == '(')
+                depth++;
+            else if (v[i] == ')' && --depth == 0)
+                return i + 1;
+        }
+        return n;
+    }
     if (structured && v[i] == '"') {
         for (i++; i < n && v[i] != '"'; i++)
             if (v[i] == '\\' && i + 1 < n)
@@ -196,7 +236,7 @@ static void encode_value(struct hw *w, const char *v, size_t n, int structured)
         buf_reset(&q);
         if (structured && v[i] == '"' && has8(v + i, e - i))
             unquote(v + i, e - i, &q);
-        else if (!structured && has8(v + i, e - i))
+        else if (has8(v + i, e - i) && (!structured || atom(v + i, e - i)))
             buf_append(&q, v + i, e - i);
         if (q.len > 0) {        /* encoded text joins the run before it */
             if (run.len > 0)
@@ -207,7 +247,9 @@ static void encode_value(struct hw *w, const char *v, size_t n, int structured)
         } else {
             if (run.len > 0)
                 words(w, run.data, run.len, run_space), buf_reset(&run);
-            if (structured && has8(v + i, e - i))
+            if (structured && v[i] == '(' && e - i >= 2 && v[e - 1] == ')' && has8(v + i, e - i))
+                comment(w, v + i, e - i, space);
+            else if (structured && has8(v + i, e - i))
                 structured_word(w, v + i, e - i, space);
             else
                 literal(w, v + i, e - i, space);

@@ -150,6 +150,14 @@ static void headers(void)
     ok(strstr(out, "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= aus =?UTF-8?Q?K=C3=B6ln?= und so\n") != NULL,
        "only the 8-bit words of unstructured text are encoded");
     ok(strstr(out, "To: plain@example.com\n") != NULL, "a 7-bit field is kept");
+    conv("From: J\xc3\xb6rg M\xc3\xbcller <jm@example.com>\nCc: jm@example.com (J\xc3\xb6rg M\xc3\xbcller)\n"
+         "To: \"M\xc3\xbcller, J\" <jm@example.com>, b\xc3\xa9@example.com\n\nbody\n", 998, NULL);
+    ok(strstr(out, "From: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <jm@example.com>\n") != NULL,
+       "an unquoted display name is one encoded run: its blank survives decoding");
+    ok(strstr(out, "Cc: jm@example.com (=?UTF-8?Q?J=C3=B6rg_M=C3=BCller?=)\n") != NULL,
+       "a comment's text is encoded inside its parentheses");
+    ok(strstr(out, "To: =?UTF-8?Q?M=C3=BCller=2C_J?= <jm@example.com>, b\xc3\xa9@example.com\n") != NULL,
+       "a quoted name with a comma is encoded, an 8-bit address is left");
     buf_printf(&m2, "Subject: %s\n\nbody\n", subject);
     buf_putc(&m2, 0);
     is_int(conv(m2.data, 100, NULL), MIME7_CONVERTED, "a 2,500-byte 7-bit header line");
