@@ -2,8 +2,10 @@
  *
  * Each field is copied as it is unless it must change: the body's new
  * Content-Transfer-Encoding replaces the old one, a converted charset is
- * written into Content-Type's charset parameter, a field with 8-bit text
- * becomes RFC 2047 encoded-words (unstructured text word runs; in address
+ * written into Content-Type's charset parameter, 8-bit parameter values of
+ * Content-Type and Content-Disposition become RFC 2231 values
+ * (mime7_param.c), any other field with 8-bit text becomes RFC 2047
+ * encoded-words (unstructured text word runs; in address
  * fields the display names, quoted strings and comments, never an address),
  * and a 7-bit field with a line over max_line is folded at a blank. Encoded
  * words are at most 75 characters and cut between characters; folds go
@@ -394,6 +396,9 @@ void m7_header(const struct mime7_policy *p, const struct m7edit *e, const char 
         if (colon && named(at, c, "content-transfer-encoding") && body_cte) {
             if (!seen_cte++)
                 buf_printf(out, "Content-Transfer-Encoding: %s%s", body_cte, w.eol);
+        } else if (colon && (named(at, c, "content-type") || named(at, c, "content-disposition"))
+                   && has8(at, n)) {
+            m7_param_field(p, w.eol, at, n, c, named(at, c, "content-type") && !seen_ct++ ? charset : NULL, out);
         } else if (colon && named(at, c, "content-type") && charset && !seen_ct++) {
             set_charset(&w, at, n, charset);
         } else if (colon && has8(at, n)) {

@@ -6,6 +6,7 @@
  *   mime7_scan.c  pass 1: the structure, and the list of edits
  *   mime7_write.c pass 2: copy between edits, re-encode bodies
  *   mime7_hdr.c   one header block rewritten
+ *   mime7_param.c 8-bit MIME parameters (RFC 2231)
  *   mime7_enc.c   quoted-printable, base64, RFC 2047 words, iconv
  */
 #ifndef POGATE_MIME7_INT_H
@@ -122,6 +123,13 @@ int m7_write(const struct mime7_policy *p, const struct mime7_src *src, const st
  * CHARSET its charset to declare or NULL. */
 void m7_header(const struct mime7_policy *p, const struct m7edit *e, const char *blk, size_t len,
                const char *body_cte, const char *charset, buf_t *out);
+
+/* Content-Type or Content-Disposition field F (N bytes, its ':' at COLON)
+ * with 8-bit parameter values, into OUT with line ends EOL: those values as
+ * RFC 2231 extended values; the charset parameter set to CS unless NULL
+ * (mime7_param.c). */
+void m7_param_field(const struct mime7_policy *p, const char *eol, const char *f, size_t n, size_t colon,
+                    const char *cs, buf_t *out);
 
 /* ---- encoders (mime7_enc.c) ---- */
 

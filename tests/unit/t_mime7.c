@@ -158,6 +158,15 @@ static void headers(void)
        "a comment's text is encoded inside its parentheses");
     ok(strstr(out, "To: =?UTF-8?Q?M=C3=BCller=2C_J?= <jm@example.com>, b\xc3\xa9@example.com\n") != NULL,
        "a quoted name with a comma is encoded, an 8-bit address is left");
+    conv("Content-Type: application/pdf; name=\"r\xc3\xa9sum\xc3\xa9 2026.pdf\"\n"
+         "Content-Disposition: attachment;\n filename=\"r\xc3\xa9sum\xc3\xa9 de l'ann\xc3\xa9" "e 2026, version finale "
+         "apr\xc3\xa8s relecture.pdf\"; size=10\n\nx\n", 998, NULL);
+    ok(clean(78), "8-bit MIME parameters: 7-bit, lines within 78");
+    ok(strstr(out, "Content-Type: application/pdf; name*=utf-8''r%C3%A9sum%C3%A9%202026.pdf\n") != NULL,
+       "an 8-bit parameter becomes an RFC 2231 value");
+    ok(strstr(out, "filename*0*=utf-8''r%C3%A9sum%C3%A9%20de%20l%27ann%C3%A9e%202026%2C%20ve") != NULL
+       && strstr(out, "filename*1*=") != NULL && strstr(out, "; size=10\n") != NULL,
+       "a long one is continued, the other parameters kept");
     buf_printf(&m2, "Subject: %s\n\nbody\n", subject);
     buf_putc(&m2, 0);
     is_int(conv(m2.data, 100, NULL), MIME7_CONVERTED, "a 2,500-byte 7-bit header line");
