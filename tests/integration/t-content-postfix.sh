@@ -75,7 +75,7 @@ def msg(mid, subject, body):
 m1 = msg("m1", "Grüße, 8-bit and long", "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"=b1\"\n\n"
          "preamble\n--=b1\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
          + text + "--=b1\nContent-Type: text/plain\n\nseven bit part, untouched  \n"
-         "--=b1\nContent-Type: application/octet-stream; name=blob.bin\nContent-Transfer-Encoding: binary\n\n")
+         "--=b1\nContent-Type: application/octet-stream; name=\"bl\u00f6b d\u00e9j\u00e0.bin\"\nContent-Transfer-Encoding: binary\n\n")
 m1 += bytes(b for b in range(1, 256) if b not in (10, 13)) * 4 + b"\n--=b1--\nepilogue\n"
 open(os.path.join(d, "m1"), "wb").write(m1)
 m2 = msg("m2", "très bien", "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
@@ -132,18 +132,20 @@ print("parts:", len(gp), "sent:", len(wp))
 for i, (g, w) in enumerate(zip(gp, wp)):
     if g.is_multipart():
         continue
-    same = g.get_content() == w.get_content() and g.get_content_type() == w.get_content_type()
+    same = g.get_content() == w.get_content() and g.get_content_type() == w.get_content_type() \
+        and g.get_param("name") == w.get_param("name")
     print("part", i, g.get_content_type(), "charset", g.get_content_charset(), "chars", len(g.get_content()),
-          "encoding", g["content-transfer-encoding"], "same:", same)
+          "encoding", g["content-transfer-encoding"], "name", g.get_param("name"), "same:", same)
 for h in ("subject", "from", "to"):
     print(h, "same:", str(got[h]) == str(want[h]), got[h])
 PY
 out=$(python3 "$TESTTMP/check.py" "$l1" 100 "$msgs/m1" 2>&1); diag "$out"
 like "LEGACY (LMTP): every line 7-bit and within max_line 100" "$out" "lines over max_line or 8-bit: 0 of"
 like "the part with 2,000-character lines reads back as the same text, quoted-printable" "$out" \
-    "part 1 text/plain charset utf-8 chars 4034 encoding quoted-printable same: True"
-like "the 7-bit part reads back the same" "$out" "part 2 text/plain charset None chars [0-9]+ encoding None same: True"
-like "the binary part reads back as the same bytes, base64" "$out" "part 3 application/octet-stream .*encoding base64 same: True"
+    "part 1 text/plain charset utf-8 chars 4034 encoding quoted-printable name None same: True"
+like "the 7-bit part reads back the same" "$out" "part 2 text/plain charset None chars [0-9]+ encoding None name None same: True"
+like "the binary part reads back as the same bytes, base64, its 8-bit name the same" "$out" \
+    "part 3 application/octet-stream .*encoding base64 name blöb déjà.bin same: True"
 like "the 8-bit Subject reads back the same" "$out" "subject same: True Grüße, 8-bit and long"
 like "the 8-bit display name reads back the same" "$out" "from same: True Jörg Müller <jm@elsewhere.example>"
 contains() { local c; c=$(cat "$1" 2>/dev/null); [[ $c == *"$2"* ]]; }
@@ -155,7 +157,7 @@ check "... and the closing boundary and the epilogue" contains "$l1" $'\n--=b1--
 out=$(python3 "$TESTTMP/check.py" "$t2" 998 "$msgs/m2" 2>&1); diag "$out"
 like "LATIN (pipe, pogate-lda): 7-bit within 998" "$out" "lines over max_line or 8-bit: 0 of"
 like "converted to ISO-8859-1 and read back as the same text" "$out" \
-    "part 0 text/plain charset iso-8859-1 chars [0-9]+ encoding quoted-printable same: True"
+    "part 0 text/plain charset iso-8859-1 chars [0-9]+ encoding quoted-printable name None same: True"
 like "its Subject in ISO-8859-1 encoded-words" "$(grep '^Subject:' "$t2")" '^Subject: =\?ISO-8859-1\?Q\?tr=E8s\?= bien$'
 ok_signed() { [ -n "$1" ] && [ "$(tail -c "$(stat -c %s "$msgs/m3")" "$1" | cmp - "$msgs/m3" && echo same)" = same ]; }
 check "a multipart/signed message stored byte for byte (LMTP)" ok_signed "$l3"
@@ -164,7 +166,7 @@ is "the raw postoffice stores the 8-bit message as it was sent" \
    "$(tail -c "$(stat -c %s "$msgs/m1")" "$s1" | cmp - "$msgs/m1" && echo same)" same
 out=$(python3 "$TESTTMP/check.py" "$(stored legacy/mailboxes/anna m4)" 100 "$msgs/m4" 2>&1 | tr '\n' ' ')
 like "3 MB through pogate-lmtp's spool file: 7-bit within 100, the same text" "$out" \
-    "lines over max_line or 8-bit: 0 of .*part 0 text/plain charset utf-8 chars [0-9]+ encoding quoted-printable same: True"
+    "lines over max_line or 8-bit: 0 of .*part 0 text/plain charset utf-8 chars [0-9]+ encoding quoted-printable name None same: True"
 
 # pogate-lda from a pipe, one run for both postoffices, in both orders.
 lda_run "$conf" -f sender@elsewhere.example -- john.smith@sales.example.com anna@legacy.example.com <"$msgs/m1a"
