@@ -15,6 +15,9 @@
 # pogate-lmtp's spool file rather than its memory; one pogate-lda run reads
 # a message from a pipe once for a raw and a content=7bit postoffice, in
 # both orders (the second file copies the bytes of the first as received).
+# Broken messages (no closing boundary, 10,000 nested multiparts, a 50 MB
+# header, bad base64, an unknown charset) are delivered, as received where
+# the structure cannot be trusted, each with its log line.
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/lmtp.sh"
 . "$SRCDIR/tests/lib/postfix.sh"
@@ -128,13 +131,18 @@ bad = [l for l in lines if len(l) > max_line or any(c >= 0x80 for c in l)]
 print("lines over max_line or 8-bit:", len(bad), "of", len(lines), "longest", max(len(l) for l in lines))
 got, want = (email.message_from_bytes(b, policy=email.policy.default) for b in (raw, open(sent, "rb").read()))
 gp, wp = list(got.walk()), list(want.walk())
+def content(p):             # the text, or the bytes of a charset Python does not know
+    try:
+        return p.get_content()
+    except LookupError:
+        return p.get_payload(decode=True)
 print("parts:", len(gp), "sent:", len(wp))
 for i, (g, w) in enumerate(zip(gp, wp)):
     if g.is_multipart():
         continue
-    same = g.get_content() == w.get_content() and g.get_content_type() == w.get_content_type() \
+    same = content(g) == content(w) and g.get_content_type() == w.get_content_type() \
         and g.get_param("name") == w.get_param("name")
-    print("part", i, g.get_content_type(), "charset", g.get_content_charset(), "chars", len(g.get_content()),
+    print("part", i, g.get_content_type(), "charset", g.get_content_charset(), "chars", len(content(g)),
           "encoding", g["content-transfer-encoding"], "name", g.get_param("name"), "same:", same)
 for h in ("subject", "from", "to"):
     print(h, "same:", str(got[h]) == str(want[h]), got[h])
@@ -181,6 +189,43 @@ for k in a b; do
     like "m1$k: the content=7bit file is 7-bit and reads back the same" "$out" \
         "lines over max_line or 8-bit: 0 of .*part 1 text/plain .* same: True.*part 3 .* same: True"
 done
+# Broken input straight to pogate-lda: each is delivered (exit 0), the
+# structure it cannot trust stored as received, and a line says why.
+python3 - "$msgs" <<'PY'
+import os, sys
+d = sys.argv[1]
+def m(name, mid, rest):
+    open(os.path.join(d, name), "wb").write(b"From: a@elsewhere.example\nMessage-ID: <%s@test>\n" % mid + rest)
+m("noclose", b"noclose", b"Content-Type: multipart/mixed; boundary=B\n\n--B\n\nd\xc3\xa9j\xc3\xa0\n")
+deep = b"".join(b"Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n" % (i, i) for i in range(10000))
+m("deep", b"deep", deep + b"\nd\xc3\xa9j\xc3\xa0\n" + b"".join(b"--b%d--\n" % i for i in reversed(range(10000))))
+m("bighdr", b"bighdr", b"Subject: " + b"x\xc3\xa9 " * (50 * 1024 * 1024 // 4) + b"\n\nd\xc3\xa9j\xc3\xa0\n")
+m("unkcs", b"unkcs", b"Content-Type: text/plain; charset=x-no-such\nContent-Transfer-Encoding: 8bit\n\nna\xefve\n")
+m("badb64", b"badb64", b"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+  b"Content-Transfer-Encoding: base64\n\nZMOpas*Og!IHZ1\n")
+PY
+as_received() {     # as_received NAME PO/MBX: delivered, the file ends with the message as it was
+    lda_run "$conf" -f sender@elsewhere.example -- "$2" <"$msgs/$1" || return 1
+    [ "$LDA_RC" = 0 ] || return 1
+    local f
+    f=$(stored "$3" "$1") && [ -n "$f" ] || return 1
+    tail -c "$(stat -c %s "$msgs/$1")" "$f" | cmp -s - "$msgs/$1"
+}
+check "no closing boundary: delivered as received" as_received noclose anna@legacy.example.com legacy/mailboxes/anna
+like "... and the reason logged" "$(cat "$TESTTMP/pogate.log")" "warning: content 7bit: no closing boundary \(byte [0-9]+\): message stored as received"
+check "10,000 nested multiparts: delivered as received" as_received deep anna@legacy.example.com legacy/mailboxes/anna
+like "... and the reason logged" "$(cat "$TESTTMP/pogate.log")" "content 7bit: MIME entities nested deeper than 64 \(byte [0-9]+\): message stored as received"
+check "a 50 MB 8-bit header: delivered as received" as_received bighdr anna@legacy.example.com legacy/mailboxes/anna
+like "... and the reason logged" "$(cat "$TESTTMP/pogate.log")" "content 7bit: a header block over 1 MB to rewrite \(byte 0\): message stored as received"
+check "bad base64 to LATIN: delivered as received" as_received badb64 admin@latin.example.com latin/mailboxes/admin
+like "... and logged" "$(cat "$TESTTMP/pogate.log")" "content 7bit: part at byte [0-9]+: bad base64: left as it is"
+lda_run "$conf" -f sender@elsewhere.example -- admin@latin.example.com <"$msgs/unkcs"
+is "an unknown charset to LATIN: delivered" "$LDA_RC" 0
+out=$(python3 "$TESTTMP/check.py" "$(stored latin/mailboxes/admin unkcs)" 998 "$msgs/unkcs" 2>&1 | tr '\n' ' ')
+like "... 7-bit, its bytes read back the same, its charset kept" "$out" \
+    "lines over max_line or 8-bit: 0 of .*part 0 text/plain charset x-no-such .*encoding quoted-printable name None same: True"
+like "... and logged" "$(cat "$TESTTMP/pogate.log")" "content 7bit: part at byte 0: charset x-no-such unknown here: not converted to ISO-8859-1"
+rm -f "$msgs/bighdr" "$store"/legacy/mailboxes/anna/new/*bighdr* 2>/dev/null
 like "the conversion is logged with the queue id" "$(cat "$TESTTMP/pogate.log" "$log")" \
     "[0-9A-F]+: content 7bit: 2 parts re-encoded"
 done_testing
