@@ -77,8 +77,9 @@ static const char *conv(iconv_t cd, const char *s, size_t n, buf_t *tmp, size_t 
     return tmp->data;
 }
 
-/* UTF-8 text S (N) as encoded-words, each cut between characters. */
-static void words(struct hw *w, const char *s, size_t n, int space_before)
+/* UTF-8 text S (N) as encoded-words, each cut between characters; TAIL
+ * characters follow the last one on its line (a comment's parenthesis). */
+static void words(struct hw *w, const char *s, size_t n, int space_before, size_t tail)
 {
     const char *cs = w->p->charset && *w->p->charset ? w->p->charset : "UTF-8";
     iconv_t cd = (iconv_t) -1;
@@ -116,7 +117,7 @@ static void words(struct hw *w, const char *s, size_t n, int space_before)
         m7_qword(&word, cs, b ? b : s + at, b ? len : good - at);
         k = word.len;
         if (space_before || at > 0)
-            blank(w, k);
+            blank(w, k + (good == n ? tail : 0));
         put(w, word.data, k);
         at = good;
     }
@@ -144,13 +145,13 @@ static void structured_word(struct hw *w, const char *s, size_t n, int space_bef
         literal(w, s, n, space_before);
         return;
     }
-    while (a < z && strchr("(", s[a]))
+    while (a < z && s[a] == '(')
         a++;
-    while (z > a && strchr("),;:", s[z - 1]))
+    while (z > a && s[z - 1] && strchr("),;:", s[z - 1]))   /* strchr finds a NUL too */
         z--;
     if (a > 0)
         literal(w, s, a, space_before), space_before = 0;
-    words(w, s + a, z - a, space_before);
+    words(w, s + a, z - a, space_before, n - z);
     if (z < n)
         put(w, s + z, n - z);
 }
@@ -160,7 +161,7 @@ static void structured_word(struct hw *w, const char *s, size_t n, int space_bef
 static int atom(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (strchr("()<>[]:;@\\,.\"", s[i]))
+        if (s[i] && strchr("()<>[]:;@\\,.\"", s[i]))
             return 0;
     return 1;
 }
@@ -177,7 +178,7 @@ static void comment(struct hw *w, const char *s, size_t n, int space_before)
         buf_putc(&t, s[i]);
     }
     literal(w, "(", 1, space_before);
-    words(w, t.data ? t.data : "", t.len, 0);
+    words(w, t.data ? t.data : "", t.len, 0, 1);
     put(w, ")", 1);
     buf_free(&t);
 }
@@ -248,7 +249,7 @@ static void encode_value(struct hw *w, const char *v, size_t n, int structured)
             buf_append(&run, q.data, q.len);
         } else {
             if (run.len > 0)
-                words(w, run.data, run.len, run_space), buf_reset(&run);
+                words(w, run.data, run.len, run_space, 0), buf_reset(&run);
             if (structured && v[i] == '(' && e - i >= 2 && v[e - 1] == ')' && has8(v + i, e - i))
                 comment(w, v + i, e - i, space);
             else if (structured && has8(v + i, e - i))
@@ -260,7 +261,7 @@ static void encode_value(struct hw *w, const char *v, size_t n, int structured)
         i = e;
     }
     if (run.len > 0)
-        words(w, run.data, run.len, run_space);
+        words(w, run.data, run.len, run_space, 0);
     buf_free(&run);
     buf_free(&q);
 }
