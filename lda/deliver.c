@@ -232,13 +232,13 @@ static void check_group(struct job *j, struct group *g)
         struct deliver_rcpt *r = &j->r[i];
         int there = commit_there(&j->c, &g->pub, i);
 
-        r->size = g->file.size;
+        r->size = g->file.received;
         if (dmsg_looped(&j->msg, i)) {
             dstatus_set(&r->st, "5.4.6", "<%s>: mail forwarding loop (Delivered-To: %s already present)",
                         r->address, r->mbx.address);
-        } else if (r->po.maxsize > 0 && g->file.size > r->po.maxsize) {
+        } else if (r->po.maxsize > 0 && g->file.received > r->po.maxsize) {
             dstatus_set(&r->st, "5.3.4", "<%s>: message too big for postoffice %s (%lld > %lld bytes)",
-                        r->address, r->po.name, g->file.size, r->po.maxsize);
+                        r->address, r->po.name, g->file.received, r->po.maxsize);
         } else if (!g->d.bag && r->mbx.quota > 0 && !there) {
             if (quota_maildir_usage(j->md[i].top, &used) < 0)
                 rcpt_fail(r, errno, "measuring mailbox usage");

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "mailbag.h"
 #include "mem.h"
+#include "mime7.h"
 #include "msgname.h"
 #include "status.h"
 
@@ -177,7 +178,7 @@ static int write_mem(struct dmsg *m, struct dfile *f, const buf_t *b)
         m->scanned = 1;
     }
     f->hdrlen = (long long) b->len;
-    f->size = (long long) m->mem_len;
+    f->size = f->received = (long long) m->mem_len;
     if (writev_all(f->fd, iov, 2) < 0) {
         dstatus_errno(&f->st, errno);
         return -1;
@@ -213,9 +214,9 @@ static int source(struct dmsg *m, struct dfile *f, int *src, long long *off, lon
             errno = EIO;
             return -1;
         }
-        *src = s->fd;
-        *off = s->hdrlen;
-        *end = s->hdrlen + s->size;
+        *src = s->raw_fd >= 0 ? s->raw_fd : s->fd;     /* the bytes as received */
+        *off = s->raw_fd >= 0 ? 0 : s->hdrlen;
+        *end = *off + s->received;
     } else if (!m->is_file) {
         m->stream = f;
     }
@@ -260,6 +261,65 @@ static int copy_body(struct dmsg *m, struct dfile *f)
         hdrscan_end(&m->scan);
         m->key.hashed = 1;
     }
+    f->received = f->size;
+    return 0;
+}
+
+/* The message as received, for the converter: in memory (scanned here on
+ * the first copy), or copied into a spool file in G's tmp/ that is
+ * unlinked at once (only F->raw_fd keeps it; later files of a pipe copy
+ * from it). 0, or -1 with F->st set. */
+static int raw_source(struct dmsg *m, const struct dgroup *g, struct dfile *f, struct mime7_src *src)
+{
+    struct dfile sp = DFILE_INIT;
+    char name[STOREFS_NAME_MAX];
+    int rc;
+
+    if (m->mem != NULL) {
+        if (!m->scanned) {
+            scan_begin(m);
+            scan_feed(m, m->mem, m->mem_len);
+            hdrscan_end(&m->scan);
+            m->key.hashed = m->scanned = 1;
+        }
+        *src = (struct mime7_src) { .fd = -1, .mem = m->mem, .len = (long long) m->mem_len };
+        f->received = (long long) m->mem_len;
+        return 0;
+    }
+    storefs_unique(name, sizeof(name));
+    sp.fd = openat(g->tmpdir, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (sp.fd < 0 || unlinkat(g->tmpdir, name, 0) < 0) {
+        dstatus_errno(&f->st, errno);
+        if (sp.fd >= 0)
+            close(sp.fd);
+        return -1;
+    }
+    f->raw_fd = sp.fd;
+    rc = copy_body(m, &sp);
+    if (m->stream == &sp)       /* later files copy the pipe's bytes from F->raw_fd */
+        m->stream = f;
+    f->received = sp.size;
+    if (rc < 0) {
+        f->st = sp.st;
+        return -1;
+    }
+    *src = (struct mime7_src) { .fd = f->raw_fd, .len = sp.size };
+    return 0;
+}
+
+/* content=7bit: the message converted into F after its prepended lines. */
+static int write_converted(struct dmsg *m, const struct dgroup *g, struct dfile *f, const struct po *po)
+{
+    struct mime7_policy policy = { .max_line = po->max_line ? po->max_line : MIME7_LINE_MAX,
+        .charset = po->charset };
+    struct mime7_src src;
+
+    if (raw_source(m, g, f, &src) < 0)
+        return -1;
+    if (mime7_convert(&policy, &src, f->fd, &f->size) == MIME7_FAILED) {
+        dstatus_errno(&f->st, errno);
+        return -1;
+    }
     return 0;
 }
 
@@ -273,6 +333,7 @@ static void where(const struct dmsg *m, const struct dgroup *g, const struct dfi
 
 int dfile_write(struct dmsg *m, const struct dgroup *g, struct dfile *f)
 {
+    const struct po *po = &m->r[g->members[0]].po;
     buf_t b = BUF_INIT;
     int saved;
 
@@ -284,7 +345,15 @@ int dfile_write(struct dmsg *m, const struct dgroup *g, struct dfile *f)
         goto fail;
     }
     prefix(m, g, &b);
-    if (m->mem != NULL) {
+    if (po->content == PO_CONTENT_7BIT) {
+        f->hdrlen = (long long) b.len;
+        if (write_all(f->fd, b.data, b.len) < 0) {
+            dstatus_errno(&f->st, errno);
+            goto fail;
+        }
+        if (write_converted(m, g, f, po) < 0)
+            goto fail;
+    } else if (m->mem != NULL) {
         if (write_mem(m, f, &b) < 0)
             goto fail;
     } else {
@@ -323,7 +392,9 @@ int dfile_close(const struct dgroup *g, struct dfile *f)
         msg_warn("%s: closing %s: %m", g->dir, f->tmpname);
         rc = -1;
     }
-    f->fd = -1;
+    if (f->raw_fd >= 0)
+        close(f->raw_fd);       /* unlinked, unread from now on */
+    f->fd = f->raw_fd = -1;
     return rc;
 }
 

@@ -50,11 +50,14 @@ struct dfile {
     int fd;                     /* open from dfile_write() to dfile_close(); -1 */
     long long hdrlen;           /* prepended bytes */
     long long size;             /* message bytes */
+    long long received;         /* message bytes as received (content=7bit: before conversion) */
+    int raw_fd;                 /* content=7bit from a pipe or spool: the message as received
+                                 * (unlinked), which later files copy from; -1 */
     int written;                /* complete and fsynced */
     struct dstatus st;          /* why it could not be written */
 };
 
-#define DFILE_INIT { .fd = -1 }
+#define DFILE_INIT { .fd = -1, .raw_fd = -1 }
 
 /* Read the message from FD (or P->msg) for recipients R[0..N-1] of a
  * delivery with P, into IOBUF (DELIVER_IOBUF bytes, kept by the caller). */
@@ -71,7 +74,8 @@ void dmsg_log_unique(const struct dmsg *m);
 
 /* Write G's file into F: a new tmp file in G's tmp/, the prepended lines
  * (a mailbag's envelope, Return-Path, Delivered-To for a single recipient),
- * the message, fsync. It stays open: a later file of a pipe copies from it.
+ * the message (made 7-bit for a postoffice with content=7bit: mime7.h),
+ * fsync. It stays open: a later file of a pipe copies from it.
  * 0, or -1 with F->st set and the reason logged. */
 int dfile_write(struct dmsg *m, const struct dgroup *g, struct dfile *f);
 

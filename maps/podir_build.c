@@ -292,7 +292,7 @@ static void bdir_free(struct bdir *b)
         for (j = 0; j < p->naliases; j++)
             free(p->aliases[j]);
         free(p->aliases), free(p->name), free(p->domain), free(p->internal);
-        free(p->postmaster), free(p->via), free(p->key), free(p->value);
+        free(p->postmaster), free(p->via), free(p->charset), free(p->key), free(p->value);
     }
     for (i = 0; i < b->nmbxs; i++) {
         struct bmbx *m = &b->mbxs[i];

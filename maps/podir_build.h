@@ -54,13 +54,15 @@ int podir_build_failed(const char *confdir, long long *when, int *exit_status, b
 /* ---- the in-memory model (private to the builder) ---- */
 
 struct bpo {
-    char *name, *domain, *internal, *postmaster, *via;
+    char *name, *domain, *internal, *postmaster, *via, *charset;
     char **aliases;             /* alias domains */
     int naliases;
     enum po_store store;
     long long maxsize, quota;
     int outbound, autoreply;
     enum po_state state;
+    enum po_content content;
+    int max_line;               /* 0: not given */
     int line;
     char *key, *value;          /* the raw record, for postoffices.cdb */
 };

@@ -6,6 +6,7 @@
  * postoffices and mailboxes must exist; aliases and access may be absent.
  */
 #include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,36 @@ static char *name_attr(struct bdir *b, int which, int line, const char *what, co
     return n;
 }
 
+/* The content policy's attributes: content=raw|7bit, max_line=N, charset=NAME. */
+static void content_attr(struct bdir *b, int line, struct bpo *p, const char *n, const char *v)
+{
+    char *end;
+    long l;
+    iconv_t cd;
+
+    if (strcmp(n, "content") == 0) {
+        if (strcmp(v, "raw") == 0 || strcmp(v, "7bit") == 0)
+            p->content = v[0] == '7' ? PO_CONTENT_7BIT : PO_CONTENT_RAW;
+        else
+            bdir_error(b, MAP_POSTOFFICES, line, "content must be raw or 7bit (%s)", v);
+    } else if (strcmp(n, "max_line") == 0) {
+        l = strtol(v, &end, 10);
+        if (*v < '0' || *v > '9' || *end || l < PO_LINE_MIN || l > PO_LINE_MAX)
+            bdir_error(b, MAP_POSTOFFICES, line, "max_line must be a number from %d to %d (%s)",
+                       PO_LINE_MIN, PO_LINE_MAX, v);
+        else
+            p->max_line = (int) l;
+    } else if ((cd = iconv_open(v, "UTF-8")) == (iconv_t) -1 || strlen(v) > 63) {
+        if (cd != (iconv_t) -1)
+            iconv_close(cd);
+        bdir_error(b, MAP_POSTOFFICES, line, "charset is not one this host's iconv converts to (%s)", v);
+    } else {
+        iconv_close(cd);
+        free(p->charset);
+        p->charset = xstrdup(v);
+    }
+}
+
 static void po_attr(struct bdir *b, int line, struct bpo *p, const struct mapattr *a)
 {
     const char *n = a->name, *v = a->value;
@@ -114,6 +145,8 @@ static void po_attr(struct bdir *b, int line, struct bpo *p, const struct mapatt
         p->postmaster = name_attr(b, MAP_POSTOFFICES, line, "postmaster", v);
     else if (strcmp(n, "via") == 0)
         p->via = name_attr(b, MAP_POSTOFFICES, line, "via", v);
+    else if (strcmp(n, "content") == 0 || strcmp(n, "max_line") == 0 || strcmp(n, "charset") == 0)
+        content_attr(b, line, p, n, v);
     else
         bdir_error(b, MAP_POSTOFFICES, line, "unknown attribute (%s)", n);
 }
@@ -147,6 +180,8 @@ static void load_po(struct bdir *b, const struct maprec *r)
     free(value);
     if (p.domain == NULL && b->errors == before)
         bdir_error(b, MAP_POSTOFFICES, r->line, "postoffice %s has no domain= attribute", r->key);
+    if (p.content != PO_CONTENT_7BIT && (p.max_line || p.charset))
+        bdir_error(b, MAP_POSTOFFICES, r->line, "max_line and charset need content=7bit (postoffice %s)", r->key);
     b->pos = xrealloc(b->pos, (size_t) (b->npos + 1) * sizeof(*b->pos));
     b->pos[b->npos++] = p;
 }

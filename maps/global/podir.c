@@ -88,6 +88,8 @@ static enum podir_result po_record(struct podir *d, const char *name, struct po 
         po->outbound = (int) num(f[7]), po->autoreply = (int) num(f[8]);
         po->state = state, po->paused = (int) num(f[10]), po->held = (int) num(f[11]);
         po->postmaster = f[12], po->via = f[13];
+        po->content = strcmp(f[14], "7bit") == 0 ? PO_CONTENT_7BIT : PO_CONTENT_RAW;
+        po->max_line = (int) num(f[15]), po->charset = f[16];
     }
     return PODIR_FOUND;
 }

@@ -26,6 +26,11 @@
 
 enum po_store { PO_STORE_MAILDIR, PO_STORE_MAILBAG };
 
+/* content=: stored as received, or made 7-bit at delivery (lda/mime7.h). */
+enum po_content { PO_CONTENT_RAW, PO_CONTENT_7BIT };
+#define PO_LINE_MIN 78          /* max_line: a folded header line must fit */
+#define PO_LINE_MAX 998         /* RFC 5322 2.1.1, and the default */
+
 /* One postoffice (postoffices map). */
 struct po {
     const char *name;           /* lowercase, safe as a path component */
@@ -42,6 +47,9 @@ struct po {
     int held;                   /* outbound stopped, by its state or its hub's: outbound mail is held */
     const char *postmaster;     /* mailbox name in this PO that postmaster@ reaches */
     const char *via;            /* hub PO name for a downstream PO, "" if none */
+    enum po_content content;
+    int max_line;               /* content=7bit: longest line; 0 = the default, 998 */
+    const char *charset;        /* content=7bit: convert text to it; "" or NULL: leave it */
 };
 
 /* One mailbox (mailboxes map), filled in a caller-owned struct. */
