@@ -28,11 +28,13 @@ static int cloexec_pipe(int p[2])
     return 0;
 }
 
-static void child(char *const argv[], int in, int out)
+static void child(char *const argv[], int in, int out, int err_too)
 {
     int null = open("/dev/null", O_RDWR);
 
     if (dup2(in >= 0 ? in : null, 0) < 0 || dup2(out >= 0 ? out : null, 1) < 0)
+        _exit(127);
+    if (err_too && dup2(1, 2) < 0)
         _exit(127);
     execv(argv[0], argv);
     _exit(127);
@@ -95,7 +97,7 @@ int runcmd(char *const argv[], const char *in, size_t inlen, buf_t *out)
         return errno = saved, -1;
     }
     if ((pid = fork()) == 0)
-        child(argv, ip[0], op[1]);
+        child(argv, ip[0], op[1], 0);
     saved = errno;
     if (ip[0] >= 0)
         close(ip[0]);
@@ -117,4 +119,43 @@ int runcmd(char *const argv[], const char *in, size_t inlen, buf_t *out)
     if (rc < 0)
         return errno = saved, -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+}
+
+/* The status of PID, once it has exited. */
+static int reap(pid_t pid)
+{
+    int status;
+
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+}
+
+int runcmd_fd(char *const argv[], int in_fd, buf_t *out)
+{
+    int op[2], rc, saved;
+    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+    pid_t pid;
+
+    if (cloexec_pipe(op) < 0) {
+        signal(SIGPIPE, old);
+        return -1;
+    }
+    if ((pid = fork()) == 0)
+        child(argv, in_fd, op[1], 1);
+    saved = errno;
+    close(op[1]);
+    if (pid < 0) {
+        close(op[0]);
+        signal(SIGPIPE, old);
+        return errno = saved, -1;
+    }
+    rc = pump(-1, NULL, 0, op[0], out);
+    saved = errno;
+    if (rc < 0)
+        kill(pid, SIGTERM);
+    rc = rc < 0 ? (reap(pid), -1) : reap(pid);
+    signal(SIGPIPE, old);
+    return rc < 0 ? (errno = saved, -1) : rc;
 }
