@@ -104,6 +104,7 @@ static void write_po(struct bdir *b, struct out *o, const struct bpo *p, int i)
     field_ll(&rec, p->autoreply), field(&rec, postate_name(p->state));
     field_ll(&rec, (stop & PO_DIR_IN) != 0), field_ll(&rec, (stop & PO_DIR_OUT) != 0);
     field(&rec, p->postmaster), field(&rec, p->via);
+    field_ll(&rec, p->pickup);
     buf_printf(&k, POINDEX_PO "%s", p->name);
     put(o, OUT_INDEX, k.data, rec.data, rec.len);
     buf_reset(&k);

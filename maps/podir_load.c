@@ -106,6 +106,8 @@ static void po_attr(struct bdir *b, int line, struct bpo *p, const struct mapatt
         yesno(b, MAP_POSTOFFICES, line, n, v, &p->outbound);
     else if (strcmp(n, "autoreply") == 0)
         yesno(b, MAP_POSTOFFICES, line, n, v, &p->autoreply);
+    else if (strcmp(n, "pickup") == 0)
+        yesno(b, MAP_POSTOFFICES, line, n, v, &p->pickup);
     else if (strcmp(n, "state") == 0) {
         if (postate_parse(v, &p->state) < 0)
             bdir_error(b, MAP_POSTOFFICES, line,

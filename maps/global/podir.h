@@ -42,6 +42,7 @@ struct po {
     int held;                   /* outbound stopped, by its state or its hub's: outbound mail is held */
     const char *postmaster;     /* mailbox name in this PO that postmaster@ reaches */
     const char *via;            /* hub PO name for a downstream PO, "" if none */
+    int pickup;                 /* 1: pogate-pickup sends what it leaves in outbag/new */
 };
 
 /* One mailbox (mailboxes map), filled in a caller-owned struct. */

@@ -11,7 +11,8 @@
  *                   order name, domain, alias domains, internal, store,
  *                   maxsize, quota, outbound, autoreply, state (as written),
  *                   inbound stopped and outbound stopped (0/1: its state or
- *                   its hub's), postmaster, via
+ *                   its hub's), postmaster, via, pickup (0/1: outbag read
+ *                   by pogate-pickup)
  *   O:i             name of the i-th PO, 0 <= i < S:count
  *   D:domain        PO name, for public, alias and internal domains
  *   M:po/mbx        mailbox record: NUL-terminated fields
@@ -28,8 +29,8 @@
 #ifndef POGATE_POINDEX_H
 #define POGATE_POINDEX_H
 
-#define POINDEX_VERSION         "pogate-index 2"
-#define POINDEX_PO_FIELDS       14
+#define POINDEX_VERSION         "pogate-index 3"
+#define POINDEX_PO_FIELDS       15
 
 #define POINDEX_KEY_VERSION     "V:"
 #define POINDEX_KEY_COUNT       "S:count"

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "map_conf.h"
 #include "milter_conf.h"
+#include "pickup_conf.h"
 #include "pogate_conf.h"
 #include "stat_conf.h"
 #include "tap.h"
@@ -25,9 +26,10 @@ static struct lda_conf dc;
 static struct lmtp_conf lc;
 static struct map_conf pc;
 static struct stat_conf sc;
+static struct pickup_conf kc;
 static const struct conf_table tables[] = {
     { pogate_params, 0, &c }, { milter_params, 0, &mc }, { lda_params, 0, &dc },
-    { lmtp_params, 0, &lc }, { map_params, 0, &pc }, { stat_params, 0, &sc },
+    { lmtp_params, 0, &lc }, { map_params, 0, &pc }, { stat_params, 0, &sc }, { pickup_params, 0, &kc },
 };
 #define NTABLES ((int) (sizeof(tables) / sizeof(tables[0])))
 static struct conf_table all[NTABLES];
@@ -36,7 +38,7 @@ static struct conf_schema every = { all, NTABLES, conf_all, 0, NULL };
 static void setup_tables(void)
 {
     const size_t counts[NTABLES] = { pogate_nparams, milter_nparams, lda_nparams, lmtp_nparams, map_nparams,
-                                     stat_nparams };
+                                     stat_nparams, pickup_nparams };
 
     for (int i = 0; i < NTABLES; i++) {
         all[i] = tables[i];
