@@ -42,7 +42,7 @@ struct bpo {
     int naliases;
     enum po_store store;
     long long maxsize, quota;
-    int outbound, autoreply, pickup;
+    int outbound, autoreply, pickup, utf8;
     enum po_state state;
     int line;
     char *key, *value;          /* the raw record, for postoffices.cdb */

@@ -88,7 +88,7 @@ static enum podir_result po_record(struct podir *d, const char *name, struct po 
         po->outbound = (int) num(f[7]), po->autoreply = (int) num(f[8]);
         po->state = state, po->paused = (int) num(f[10]), po->held = (int) num(f[11]);
         po->postmaster = f[12], po->via = f[13];
-        po->pickup = (int) num(f[14]);
+        po->pickup = (int) num(f[14]), po->utf8 = (int) num(f[15]);
     }
     return PODIR_FOUND;
 }

@@ -43,6 +43,7 @@ struct po {
     const char *postmaster;     /* mailbox name in this PO that postmaster@ reaches */
     const char *via;            /* hub PO name for a downstream PO, "" if none */
     int pickup;                 /* 1: pogate-pickup sends what it leaves in outbag/new */
+    int utf8;                   /* 1: its software stores UTF-8 (SMTPUTF8) addresses */
 };
 
 /* One mailbox (mailboxes map), filled in a caller-owned struct. */
