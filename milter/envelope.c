@@ -51,6 +51,8 @@ sfsistat mlfi_envfrom(SMFICTX *m, char **argv)
     envarg_address(argv[0], &addr);
     c->sender = buf_steal(&addr);
     c->declared_size = envarg_size(argv);
+    if (envarg_smtputf8(argv))
+        msg_debug("MAIL FROM:<%s> SMTPUTF8", c->sender);
     decide_trust_sasl(smfi_getsymval(m, "{auth_authen}"), &c->trust);
     if ((st = outbound_envfrom(m, c)) != SMFIS_CONTINUE)
         return st;
