@@ -11,8 +11,9 @@
  *
  * A file leaves new/ for cur/ (rename, both directories fsynced) before
  * sendmail(1) is run, and leaves cur/ only after the MTA answered: deleted
- * on exit 0, back to new/ on a temporary failure (EX_TEMPFAIL, a signal, no
- * command), to bad/ on any other refusal. So a crash loses nothing (the
+ * on exit 0, back to new/ when it did not take it (EX_TEMPFAIL, no command),
+ * to bad/ on any other refusal, and to bad/ as well when the command was
+ * killed (a signal, pickup_command_timeout): it may have taken it. So a crash loses nothing (the
  * file is in new/, cur/ or bad/), and a file is never submitted twice: one
  * found in cur/ whose pickup is gone was maybe taken by the MTA, maybe not,
  * and pickup_recover() moves it to bad/ with that said, for a person to
@@ -28,6 +29,7 @@ struct pickup_env {
     const char *store;          /* the store root */
     const char *sendmail_path;  /* the MTA's sendmail(1) */
     struct podir *d;            /* the snapshot of this pass: senders are checked in it */
+    int timeout;                /* pickup_command_timeout: seconds sendmail may take */
 };
 
 struct pickup_count {

@@ -8,6 +8,7 @@
 struct pickup_conf {
     char *pid_file;             /* pickup_pid_file, "" = none */
     long long interval;         /* pickup_interval: seconds between full passes */
+    long long command_timeout;  /* pickup_command_timeout: seconds sendmail(1) may take */
 };
 
 extern const struct conf_param pickup_params[];

@@ -109,7 +109,7 @@ static int submit(const struct pickup_env *e, const struct envblock_read *r, int
     if (lseek(fd, (off_t) r->body, SEEK_SET) < 0)
         rc = -1;
     else
-        rc = runcmd_fd(argv, fd, out);
+        rc = runcmd_fd(argv, fd, out, e->timeout);
     free(argv);
     return rc;
 }
@@ -140,13 +140,33 @@ static void said(buf_t *why, const buf_t *out)
         why->len--, why->data[why->len] = 0;
 }
 
-/* The file is ours in cur/ as CNAME: hand it to the MTA, then end its way. */
+/* The MTA did not take the file (EX_TEMPFAIL, or the command never ran): back
+ * to new/ for the next pass. */
+static enum pickup_result not_taken(const struct pickup_env *e, const struct outbag *o, const char *name,
+                                    const char *cname, int rc, const char *err, const buf_t *out)
+{
+    buf_t why = BUF_INIT;
+
+    said(&why, out);
+    msg_warn("%s %s%s%s%s; it waits in new/", e->sendmail_path,
+             err ? "could not be run" : rc == 127 ? "could not be executed" : "failed temporarily",
+             err ? ": " : "", err ? err : "", why.data ? why.data : "");
+    if (renameat(o->cur, cname, o->new, name) < 0 || sync_dirs(o, o->new, o->cur) < 0)
+        msg_error("cur/%s: cannot move back to new/: %m", cname);
+    buf_free(&why);
+    return PICKUP_WAIT;
+}
+
+/* The file is ours in cur/ as CNAME: hand it to the MTA, then end its way.
+ * A command killed (by a signal, or by us at pickup_command_timeout) may
+ * have handed the message over already: set aside, never sent twice. */
 static enum pickup_result send_claimed(const struct pickup_env *e, const struct outbag *o, const char *name,
                                        const char *cname, int fd, const struct envblock_read *r)
 {
     buf_t out = BUF_INIT, why = BUF_INIT;
     enum pickup_result res;
-    int rc = submit(e, r, fd, &out);
+    int rc = submit(e, r, fd, &out), timed_out = rc < 0 && errno == ETIMEDOUT;
+    const char *err = rc < 0 ? strerror(errno) : NULL;
 
     if (rc == 0) {
         if (unlinkat(o->cur, cname, 0) < 0 || sync_dirs(o, o->cur, -1) < 0)
@@ -154,19 +174,16 @@ static enum pickup_result send_claimed(const struct pickup_env *e, const struct 
         msg_info("sent: po=%s from=<%s> nrcpt=%d to=<%s>%s via %s", o->po, r->sender.addr, r->nrcpt, r->rcpt[0].addr,
                  r->nrcpt > 1 ? ",..." : "", e->sendmail_path);
         res = PICKUP_SENT;
-    } else if (rc < 0 || rc == EX_TEMPFAIL || rc >= 128) {
-        const char *err = rc < 0 ? strerror(errno) : NULL;
-
-        said(&why, &out);
-        msg_warn("%s %s%s%s%s; it waits in new/", e->sendmail_path,
-                 err ? "could not be run" : rc >= 128 ? "was killed" : "failed temporarily",
-                 err ? ": " : "", err ? err : "", why.data ? why.data : "");
-        if (renameat(o->cur, cname, o->new, name) < 0 || sync_dirs(o, o->new, o->cur) < 0)
-            msg_error("cur/%s: cannot move back to new/: %m", cname);
-        res = PICKUP_WAIT;
+    } else if ((rc < 0 && !timed_out) || rc == EX_TEMPFAIL || rc == 127) {
+        res = not_taken(e, o, name, cname, rc, err, &out);
     } else {
-        buf_printf(&why, "the MTA refused it: %s exited %d%s%s", e->sendmail_path, rc, exit_name(rc)[0] ? " EX_" : "",
-                   exit_name(rc));
+        if (timed_out || rc >= 128)
+            buf_printf(&why, "%s %s: whether the MTA took it is unknown, so it is not sent again (never "
+                       "twice); look for it in the mail log, and move it back to new/ to send it", e->sendmail_path,
+                       timed_out ? "did not finish within pickup_command_timeout and was killed" : "was killed");
+        else
+            buf_printf(&why, "the MTA refused it: %s exited %d%s%s", e->sendmail_path, rc,
+                       exit_name(rc)[0] ? " EX_" : "", exit_name(rc));
         said(&why, &out);
         res = pickup_set_aside(o, o->cur, cname, name, why.data) == 0 ? PICKUP_BAD : PICKUP_WAIT;
     }

@@ -47,7 +47,8 @@ static void usage(void)
  * waits or an outbag could not be read, else 0. */
 static int pass_all(struct pickup_main *m, struct podir *d, int recover, int ino)
 {
-    struct pickup_env e = { m->conf->store, m->conf->sendmail_path, d };
+    struct pickup_env e = { m->conf->store, m->conf->sendmail_path, d,
+                            m->pc->command_timeout > 0 && m->pc->command_timeout < 86400 ? (int) m->pc->command_timeout : 600 };
     struct pickup_count n = { 0 };
     int npo = podir_po_count(d), rc = 0;
     struct po po;
