@@ -34,8 +34,12 @@ int idna_ascii(const char *domain, size_t len, char *out, size_t size, const cha
 
     if (put(domain, len, in, sizeof(in), why) < 0)
         return -1;
-    if (!idna_is_8bit(in) || in[0] == '[')
+    if (!idna_is_8bit(in))
         return put(in, len, out, size, why);
+    if (in[0] == '[') {
+        *why = "an address literal with non-ASCII bytes";
+        return -1;
+    }
     if ((rc = idn2_lookup_u8((const uint8_t *) in, (uint8_t **) &a, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL))
         != IDN2_OK) {
         *why = idn2_strerror(rc);
@@ -46,20 +50,32 @@ int idna_ascii(const char *domain, size_t len, char *out, size_t size, const cha
     return rc;
 }
 
+/* An A-label is valid only as the exact A-label form of what it decodes to
+ * (RFC 5891 5.4): xn--bca decodes, but its U-label's A-label is xn--7ca, and
+ * the two keys pogate-map writes must name one domain. */
 int idna_unicode(const char *domain, char *out, size_t size, const char **why)
 {
+    char lc[IDNA_DOMAIN_MAX + 1], back[IDNA_DOMAIN_MAX + 1];
     char *u = NULL;
     int rc;
 
-    if (strncmp(domain, "xn--", 4) != 0 && strstr(domain, ".xn--") == NULL)
-        return put(domain, strlen(domain), out, size, why) < 0 ? -1 : 0;
-    if ((rc = idn2_to_unicode_8z8z(domain, &u, 0)) != IDN2_OK) {
+    if (put(domain, strlen(domain), lc, sizeof(lc), why) < 0)
+        return -1;
+    if (strncmp(lc, "xn--", 4) != 0 && strstr(lc, ".xn--") == NULL)
+        return put(lc, strlen(lc), out, size, why) < 0 ? -1 : 0;
+    if ((rc = idn2_to_unicode_8z8z(lc, &u, 0)) != IDN2_OK) {
         *why = idn2_strerror(rc);
         return -1;
     }
     rc = put(u, strlen(u), out, size, why);
     idn2_free(u);
-    return rc < 0 ? -1 : strcmp(out, domain) != 0;
+    if (rc < 0 || idna_ascii(out, strlen(out), back, sizeof(back), why) < 0)
+        return -1;
+    if (strcmp(back, lc) != 0) {
+        *why = "an A-label that is not the A-label form of its U-label";
+        return -1;
+    }
+    return strcmp(out, domain) != 0;
 }
 
 int idna_key(const char *key, char *out, size_t size, const char **why)

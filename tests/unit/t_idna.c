@@ -39,6 +39,7 @@ int main(void)
     ascii("[192.0.2.1]", "[192.0.2.1]", "an address literal: as it is");
     ascii("例子.广告", "xn--fsqu00a.xn--4rr70v", "CJK labels (as Python's idna codec writes them)");
     refused("xn--zz.example", "an A-label that does not decode");
+    refused("xn--bca.example", "an A-label that decodes, but is not its U-label's A-label (fuzz_idna)");
     refused("a\xe2\x80\x8d" "b.example", "a ZERO WIDTH JOINER outside its context (IDNA2008 CONTEXTJ)");
     is_int(idna_unicode("xn--bcher-kva.example", out, sizeof(out), &why), 1, "A-labels to U-labels: it differs");
     is_str(out, "bücher.example", "... bücher.example");
