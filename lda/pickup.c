@@ -149,7 +149,7 @@ int pickup_pass(const struct pickup_env *e, const struct po *po, struct pickup_c
     if (outbag_open(e, po, &o) < 0)
         return -1;
     v = names_in(o.new, &k);
-    for (int i = 0; i < k && rc == 0; i++) {
+    for (int i = 0; i < k && rc == 0 && !(e->stop && atomic_load(e->stop)); i++) {
         switch (pickup_file(e, po, &o, v[i])) {
         case PICKUP_SENT: n->sent++; break;
         case PICKUP_BAD: n->bad++; break;

@@ -22,6 +22,8 @@
 #ifndef POGATE_PICKUP_H
 #define POGATE_PICKUP_H
 
+#include <stdatomic.h>
+
 #include "buf.h"
 #include "podir.h"
 
@@ -30,6 +32,7 @@ struct pickup_env {
     const char *sendmail_path;  /* the MTA's sendmail(1) */
     struct podir *d;            /* the snapshot of this pass: senders are checked in it */
     int timeout;                /* pickup_command_timeout: seconds sendmail may take */
+    const atomic_int *stop;     /* set: end the pass after the file at hand; NULL: never */
 };
 
 struct pickup_count {

@@ -48,7 +48,8 @@ static void usage(void)
 static int pass_all(struct pickup_main *m, struct podir *d, int recover, int ino)
 {
     struct pickup_env e = { m->conf->store, m->conf->sendmail_path, d,
-                            m->pc->command_timeout > 0 && m->pc->command_timeout < 86400 ? (int) m->pc->command_timeout : 600 };
+                            m->pc->command_timeout > 0 && m->pc->command_timeout < 86400 ? (int) m->pc->command_timeout : 600,
+                            &m->stop };
     struct pickup_count n = { 0 };
     int npo = podir_po_count(d), rc = 0;
     struct po po;
@@ -119,7 +120,8 @@ static void on_stop(struct server *s)
 {
     struct pickup_main *m = s->arg;
 
-    (void) write(m->wake[1], "s", 1);   /* a file in the MTA's hands is finished first */
+    atomic_store(&m->stop, 1);          /* the pass ends after the file in the MTA's hands */
+    (void) write(m->wake[1], "s", 1);
 }
 
 static void on_reload(struct server *s)
