@@ -113,6 +113,10 @@ void deliver_rcpt_init(struct deliver_rcpt *r, const char *address, const struct
  * name, 4.2.1 postoffice paused. */
 int deliver_resolve(struct podir *d, const char *address, struct deliver_rcpt *r);
 
+/* After deliver_resolve() gave 0: a postoffice with utf8=no cannot store a
+ * SENDER with non-ASCII bytes (SMTPUTF8): 5.6.7, and -1. Else 0. */
+int deliver_sender_ok(struct deliver_rcpt *r, const char *sender);
+
 /* Deliver the message readable from FD (from its current offset to EOF for a
  * pipe, from offset 0 for a regular file; ignored when P->msg is set) to
  * every recipient of R[0..N-1]

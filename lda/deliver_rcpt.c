@@ -113,3 +113,14 @@ void deliver_exit(const struct deliver_rcpt *r, int n, struct dstatus *out)
     else
         dstatus_set(out, "4.3.0", "internal error: no delivery status");
 }
+
+int deliver_sender_ok(struct deliver_rcpt *r, const char *sender)
+{
+    for (const char *s = sender; *s; s++)
+        if ((unsigned char) *s >= 0x80 && !r->po.utf8) {
+            dstatus_set(&r->st, "5.6.7", "<%s>: a UTF-8 sender, which postoffice %s cannot store (utf8=no)",
+                        sender, r->po.name);
+            return -1;
+        }
+    return 0;
+}

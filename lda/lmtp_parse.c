@@ -114,6 +114,10 @@ int lmtp_parse_mail_params(const char *params, long long *size, const char **why
             *why = "501 5.5.4 Error: bad SIZE parameter";
             return -1;
         }
+        if (klen == 8 && strncasecmp(p, "SMTPUTF8", 8) == 0 && eq) {
+            *why = "501 5.5.4 Error: SMTPUTF8 takes no value";
+            return -1;
+        }
         if (klen == 4 && strncasecmp(p, "BODY", 4) == 0
             && !(vlen == 4 && strncasecmp(v, "7BIT", 4) == 0)
             && !(vlen == 8 && strncasecmp(v, "8BITMIME", 8) == 0)) {

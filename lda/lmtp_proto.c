@@ -76,6 +76,7 @@ static int cmd_lhlo(struct session *s, const char *arg)
     reply(s, "250-PIPELINING");
     reply(s, "250-ENHANCEDSTATUSCODES");
     reply(s, "250-8BITMIME");
+    reply(s, "250-SMTPUTF8");
     if (max > 0) {
         snprintf(line, sizeof(line), "250 SIZE %lld", max);
         reply(s, line);

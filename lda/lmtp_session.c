@@ -85,7 +85,7 @@ static int h_rcpt(void *ctx, const char *address, buf_t *reply)
     }
     r = &t->rcpt[t->nrcpt];
     /* The same resolution, and the same answers, as pogate-lda. */
-    if (deliver_resolve(t->snap, address, r) < 0)
+    if (deliver_resolve(t->snap, address, r) < 0 || deliver_sender_ok(r, t->sender) < 0)
         return status_reply(&r->st, reply);
     t->address[t->nrcpt] = xstrdup(address);
     r->address = t->address[t->nrcpt];

@@ -1,10 +1,13 @@
-/* mailbag.c - the envelope block of mailbag files; the format is in mailbag.h
- * and pogate-lda(8).
+/* mailbag.c - the envelope block of mailbag files, in the one format that
+ * envblock.h spells (pogate-pickup reads the same block from outbag files).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "envblock.h"
 #include "mailbag.h"
+#include "mem.h"
 
 #define FIRST "X-Pogate-Envelope: 1\n"
 #define PO_FIELD "X-Pogate-Postoffice: "
@@ -34,31 +37,21 @@ int mailbag_envelope_po(const char *head, size_t len, char *po, size_t size)
 
 void mailbag_safe(buf_t *b, const char *s)
 {
-    for (; *s; s++)
-        buf_putc(b, (unsigned char) *s < ' ' || *s == 127 ? '?' : *s);
+    envblock_safe(b, s);
 }
 
 void mailbag_envelope(buf_t *b, const char *sender, const char *po, const char *queue_id,
                       const struct deliver_rcpt *r, const int *idx, int n)
 {
-    buf_puts(b, "X-Pogate-Envelope: 1\nX-Pogate-Sender: <");
-    mailbag_safe(b, sender);
-    buf_puts(b, ">\nX-Pogate-Postoffice: ");
-    mailbag_safe(b, po);
-    buf_putc(b, '\n');
+    struct envblock_rcpt *er = xcalloc(n > 0 ? (size_t) n : 1, sizeof(*er));
+    struct envblock e = { sender, po, queue_id, er, n };
+
     for (int i = 0; i < n; i++) {
         const struct deliver_rcpt *x = &r[idx[i]];
 
-        buf_puts(b, "X-Pogate-Recipient: <");
-        mailbag_safe(b, x->mbx.address[0] ? x->mbx.address : x->address);
-        buf_puts(b, "> mailbox=");
-        mailbag_safe(b, x->mbx.name);
-        buf_putc(b, '\n');
+        er[i].address = x->mbx.address[0] ? x->mbx.address : x->address;
+        er[i].mailbox = x->mbx.name;
     }
-    if (queue_id != NULL && queue_id[0]) {
-        buf_puts(b, "X-Pogate-Queue-Id: ");
-        mailbag_safe(b, queue_id);
-        buf_putc(b, '\n');
-    }
-    buf_putc(b, '\n');
+    envblock_write(b, &e);
+    free(er);
 }

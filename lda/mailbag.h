@@ -17,7 +17,8 @@
  *   the message, byte for byte
  *
  * The envelope ends at the first empty line; its first line identifies the
- * format and version. pogate-lda(8) documents it for importer writers.
+ * format and version. envblock.h owns the format (pogate-pickup reads the
+ * same block); pogate-lda(8) documents it for importer writers.
  */
 #ifndef POGATE_MAILBAG_H
 #define POGATE_MAILBAG_H
@@ -35,8 +36,7 @@ void mailbag_envelope(buf_t *b, const char *sender, const char *po, const char *
  * of version 1 naming one within LEN. */
 int mailbag_envelope_po(const char *head, size_t len, char *po, size_t size);
 
-/* Append S with control characters replaced by '?': no header injection even
- * when a caller hands over something addr_parse() would have refused. */
+/* Append S with control characters replaced by '?' (envblock_safe()). */
 void mailbag_safe(buf_t *b, const char *s);
 
 #endif

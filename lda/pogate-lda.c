@@ -127,7 +127,8 @@ int main(int argc, char **argv)
     n = argc - optind;
     r = xcalloc((size_t) n, sizeof(*r));
     for (int i = 0; i < n; i++)
-        deliver_resolve(d, argv[optind + i], &r[i]);
+        if (deliver_resolve(d, argv[optind + i], &r[i]) == 0)
+            deliver_sender_ok(&r[i], from.addr);
     p = (struct deliver_params) { .store = conf.store, .sender = from.addr, .queue_id = qid,
         .quota_action = lc.quota_action, .flags = DELIVER_ALL_OR_NOTHING };
     deliver_message(&p, STDIN_FILENO, r, n);

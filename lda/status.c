@@ -99,5 +99,7 @@ int dstatus_reply_code(const struct dstatus *s)
         return 550;
     if (strncmp(t, "5.2.2", 5) == 0 || strncmp(t, "5.3.4", 5) == 0)
         return 552;
+    if (strncmp(t, "5.6.7", 5) == 0)   /* RFC 6531 3.7.4.1: an address that cannot be stored */
+        return 553;
     return 554;
 }

@@ -22,7 +22,7 @@ static atomic_uint counter;
 
 static int fixed_name(const char *name)
 {
-    static const char *const fixed[] = { "mailboxes", "mailbag", "tmp", "new", "cur", NULL };
+    static const char *const fixed[] = { "mailboxes", "mailbag", "outbag", "tmp", "new", "cur", "bad", NULL };
 
     for (int i = 0; fixed[i]; i++)
         if (strcmp(name, fixed[i]) == 0)

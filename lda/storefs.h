@@ -6,7 +6,7 @@
  * planted anywhere in the store (a PO, a mailbox, tmp/ or new/) makes the
  * delivery fail with ELOOP or ENOTDIR instead of writing elsewhere. Each
  * component is checked with podir_name_ok() (or is one of the fixed names
- * "mailboxes", "mailbag", "tmp", "new", "cur"), so no "..", "/" or NUL ever
+ * "mailboxes", "mailbag", "outbag", "tmp", "new", "cur", "bad"), so no "..", "/" or NUL ever
  * reaches a system call. Missing directories are created mode 0700; a
  * concurrent creator (another LDA, another relay host) is not an error.
  */

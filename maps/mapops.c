@@ -13,10 +13,12 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "idna.h"
 #include "log.h"
 #include "mapops.h"
 #include "maptext.h"
 #include "mem.h"
+#include "podir.h"
 #include "strmap.h"
 
 /* MAP -> the compiled file's path (caller frees). */
@@ -229,15 +231,27 @@ static struct cdbr *open_compiled(const char *map, int *rc)
     return r;
 }
 
+/* KEY as a lookup key: lowercased unless -f, and a domain in U-labels
+ * (bücher.example, user@BÜCHER.example) made A-labels, which every map
+ * holds (idna.h); what is no IDNA2008 name is looked up as it is. */
+static char *lookup_key(const char *key, const struct mapopts *o)
+{
+    char a[IDNA_DOMAIN_MAX + PODIR_ADDR_MAX + 2], *k;
+    const char *why;
+
+    k = xstrdup(o->fold && idna_is_8bit(key) && idna_key(key, a, sizeof(a), &why) == 0 ? a : key);
+    if (o->fold)
+        str_lower(k);
+    return k;
+}
+
 static int query_one(struct cdbr *r, const char *key, const struct mapopts *o, FILE *out, int tab)
 {
-    char *k = xstrdup(key);
+    char *k = lookup_key(key, o);
     const char *v;
     size_t vl;
     int n;
 
-    if (o->fold)
-        str_lower(k);
     n = cdbr_find(r, k, strlen(k), &v, &vl);
     if (n > 0) {
         if (tab)

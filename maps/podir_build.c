@@ -16,10 +16,12 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "idna.h"
 #include "log.h"
 #include "mem.h"
 #include "podir_build.h"
 #include "strmap.h"
+#include "utf8.h"
 
 /* Who claims an address or domain, for "first at line N" messages. */
 struct claim {
@@ -82,19 +84,20 @@ int podir_domain_ok(const char *d)
     return 1;
 }
 
-/* An unquoted RFC 5322 dot-atom local part, at most 64 bytes. */
+/* An unquoted RFC 5322 dot-atom local part, at most 64 bytes; UTF-8
+ * (RFC 6532's atext) allowed. */
 int podir_localpart_ok(const char *l, size_t len)
 {
     size_t i;
 
-    if (len == 0 || len > 64 || l[0] == '.' || l[len - 1] == '.')
+    if (len == 0 || len > 64 || l[0] == '.' || l[len - 1] == '.' || !utf8_valid(l, len))
         return 0;
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char) l[i];
 
         if (c == '.' && l[i + 1] == '.')
             return 0;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80
               || strchr(".!#$%&'*+-/=?^_`{|}~", c)))
             return 0;
     }
@@ -210,6 +213,9 @@ static void check_mbx(struct bdir *b, struct bmbx *m)
     if (!po_public_domain(p, at + 1))
         bdir_error(b, MAP_MAILBOXES, m->line, "address %s is not at a domain of postoffice %s",
                    m->address, p->name);
+    if (!p->utf8 && idna_is_8bit(m->address))
+        bdir_error(b, MAP_MAILBOXES, m->line, "address %s has a UTF-8 local part, but postoffice %s "
+                   "has utf8=no", m->address, p->name);
     if (m->display && (why = display_problem(m->display)) != NULL)
         bdir_error(b, MAP_MAILBOXES, m->line, "%s (%s)", why, m->key);
     claim_address(b, m->address, m->key, MAP_MAILBOXES, m->line);

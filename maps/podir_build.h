@@ -59,7 +59,7 @@ struct bpo {
     int naliases;
     enum po_store store;
     long long maxsize, quota;
-    int outbound, autoreply;
+    int outbound, autoreply, pickup, utf8;
     enum po_state state;
     enum po_content content;
     int max_line;               /* 0: not given */

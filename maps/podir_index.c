@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "cdbfile.h"
 #include "fsync_dir.h"
+#include "idna.h"
 #include "log.h"
 #include "mem.h"
 #include "podir_build.h"
@@ -66,18 +67,32 @@ static void field_ll(buf_t *r, long long n)
     field(r, num);
 }
 
-/* A domain of P: into D:, transport, and (unless internal) relay_domains. */
-static void po_domain(struct out *o, const struct bpo *p, const char *d, int internal, const char *transport)
+/* Domain D in the MTA's tables: transport, and (unless internal) relay_domains. */
+static void mta_domain(struct out *o, const char *d, int internal, const char *transport)
 {
-    buf_t k = BUF_INIT;
-
-    buf_printf(&k, POINDEX_DOMAIN "%s", d);
-    put_str(o, OUT_INDEX, k.data, p->name);
     put_str(o, OUT_TRANSPORT, d, transport);
     buf_printf(&o->mailertable, "%s\tpogate:%s\n", d, d);
     if (!internal) {
         put_str(o, OUT_RELAY, d, "OK");
         buf_printf(&o->relay, "%s\n", d);
+    }
+}
+
+/* A domain of P (A-labels, idna.h): into D:, and into the MTA's tables in
+ * both forms, since an MTA may look up an SMTPUTF8 domain as it came. */
+static void po_domain(struct out *o, const struct bpo *p, const char *d, int internal, const char *transport)
+{
+    buf_t k = BUF_INIT;
+    char u[IDNA_DOMAIN_MAX + 1];
+
+    buf_printf(&k, POINDEX_DOMAIN "%s", d);
+    put_str(o, OUT_INDEX, k.data, p->name);
+    mta_domain(o, d, internal, transport);
+    if (idna_key_unicode(d, u, sizeof(u)) == 1) {
+        buf_reset(&k);
+        buf_printf(&k, POINDEX_DOMAIN "%s", u);
+        put_str(o, OUT_INDEX, k.data, p->name);
+        mta_domain(o, u, internal, transport);
     }
     buf_free(&k);
 }
@@ -106,6 +121,7 @@ static void write_po(struct bdir *b, struct out *o, const struct bpo *p, int i)
     field(&rec, p->postmaster), field(&rec, p->via);
     field(&rec, p->content == PO_CONTENT_7BIT ? "7bit" : "raw"), field_ll(&rec, p->max_line);
     field(&rec, p->charset);
+    field_ll(&rec, p->pickup), field_ll(&rec, p->utf8);
     buf_printf(&k, POINDEX_PO "%s", p->name);
     put(o, OUT_INDEX, k.data, rec.data, rec.len);
     buf_reset(&k);
@@ -123,9 +139,15 @@ static void write_po(struct bdir *b, struct out *o, const struct bpo *p, int i)
 static void put_addr(struct out *o, const char *prefix, const char *address, const char *target)
 {
     buf_t k = BUF_INIT;
+    char u[PODIR_ADDR_MAX + 1];
 
     buf_printf(&k, "%s%s", prefix, address);
     put_str(o, OUT_INDEX, k.data, target);
+    if (strcmp(prefix, POINDEX_NETWORK) != 0 && idna_key_unicode(address, u, sizeof(u)) == 1) {
+        buf_reset(&k);
+        buf_printf(&k, "%s%s", prefix, u);
+        put_str(o, OUT_INDEX, k.data, target);
+    }
     buf_free(&k);
 }
 
@@ -193,7 +215,7 @@ static void write_access(struct bdir *b, struct out *o)
 static void write_all(struct bdir *b, struct out *o)
 {
     long long max = 0;
-    char num[32];
+    char num[32], u[PODIR_ADDR_MAX + 1];
     int i, nolimit = 0;
 
     put_str(o, OUT_INDEX, POINDEX_KEY_VERSION, POINDEX_VERSION);
@@ -213,6 +235,8 @@ static void write_all(struct bdir *b, struct out *o)
     for (i = 0; i < b->naliases; i++) {
         put_addr(o, POINDEX_INBOUND, b->aliases[i].address, b->aliases[i].target);
         put_str(o, OUT_ALIAS, b->aliases[i].address, b->aliases[i].target);
+        if (idna_key_unicode(b->aliases[i].address, u, sizeof(u)) == 1)
+            put_str(o, OUT_ALIAS, u, b->aliases[i].target);
     }
     for (i = 0; i < b->npos; i++)
         write_postmaster(b, o, &b->pos[i]);

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "idna.h"
 #include "log.h"
 #include "maptext.h"
 #include "mem.h"
@@ -43,17 +44,37 @@ static int size_attr(struct bdir *b, int which, int line, const char *name, cons
     return 0;
 }
 
+/* A domain in its A-label form (idna.h): the one every index keys. */
 static char *domain_attr(struct bdir *b, int which, int line, const char *name, const char *v)
 {
-    char *d = xstrdup(v);
+    char d[IDNA_DOMAIN_MAX + 1], u[IDNA_DOMAIN_MAX + 1];
+    const char *why;
 
-    str_lower(d);
-    if (!podir_domain_ok(d)) {
-        bdir_error(b, which, line, "%s is not a valid domain name (%s)", name, v);
-        free(d);
+    if (idna_ascii(v, strlen(v), d, sizeof(d), &why) < 0 || idna_unicode(d, u, sizeof(u), &why) < 0) {
+        bdir_error(b, which, line, "%s is not a valid internationalised domain name: %s (%s)", name, why, v);
         return NULL;
     }
-    return d;
+    if (!podir_domain_ok(d)) {
+        bdir_error(b, which, line, "%s is not a valid domain name (%s)", name, v);
+        return NULL;
+    }
+    return xstrdup(d);
+}
+
+/* An address (or @domain) as the indexes key it: lowercase, its domain in
+ * A-labels. NULL when its domain is no IDNA2008 name (reported). */
+static char *address_key(struct bdir *b, int which, int line, const char *what, const char *v)
+{
+    char k[PODIR_ADDR_MAX + 1];
+    const char *why;
+
+    if (idna_key(v, k, sizeof(k), &why) < 0) {
+        bdir_error(b, which, line, "%s: the domain is not a valid internationalised domain name: %s (%s)",
+                   what, why, v);
+        return NULL;
+    }
+    str_lower(k);
+    return xstrdup(k);
 }
 
 /* alias_domains=a.example,b.example (commas and/or spaces). */
@@ -137,6 +158,10 @@ static void po_attr(struct bdir *b, int line, struct bpo *p, const struct mapatt
         yesno(b, MAP_POSTOFFICES, line, n, v, &p->outbound);
     else if (strcmp(n, "autoreply") == 0)
         yesno(b, MAP_POSTOFFICES, line, n, v, &p->autoreply);
+    else if (strcmp(n, "pickup") == 0)
+        yesno(b, MAP_POSTOFFICES, line, n, v, &p->pickup);
+    else if (strcmp(n, "utf8") == 0)
+        yesno(b, MAP_POSTOFFICES, line, n, v, &p->utf8);
     else if (strcmp(n, "state") == 0) {
         if (postate_parse(v, &p->state) < 0)
             bdir_error(b, MAP_POSTOFFICES, line,
@@ -170,7 +195,7 @@ static void load_po(struct bdir *b, const struct maprec *r)
     int n, i, before = b->errors;
 
     p.line = r->line;
-    p.outbound = p.autoreply = 1;
+    p.outbound = p.autoreply = p.utf8 = 1;
     p.key = xstrdup(r->key);
     p.value = xstrdup(r->value);
     p.name = name_attr(b, MAP_POSTOFFICES, r->line, "postoffice name", r->key);
@@ -191,8 +216,8 @@ static void mbx_attr(struct bdir *b, int line, struct bmbx *m, const struct mapa
     const char *n = a->name, *v = a->value;
 
     if (strcmp(n, "address") == 0) {
-        m->address = xstrdup(v);
-        str_lower(m->address);
+        free(m->address);
+        m->address = address_key(b, MAP_MAILBOXES, line, "address", v);
     } else if (strcmp(n, "name") == 0)
         m->display = xstrdup(v);
     else if (strcmp(n, "quota") == 0)
@@ -238,9 +263,11 @@ static void load_alias(struct bdir *b, const struct maprec *r)
 
     al.line = r->line;
     str_lower(target);
-    al.address = xstrdup(r->key);
-    str_lower(al.address);
-    if (at == NULL || !podir_domain_ok(at + 1) || (at != r->key && !podir_localpart_ok(r->key, (size_t) (at - r->key))))
+    al.address = address_key(b, MAP_ALIASES, r->line, "alias", r->key);
+    if (al.address == NULL)
+        al.address = xstrdup(r->key);
+    else if (at == NULL || !podir_domain_ok(strrchr(al.address, '@') + 1)
+             || (at != r->key && !podir_localpart_ok(r->key, (size_t) (at - r->key))))
         bdir_error(b, MAP_ALIASES, r->line, "expected user@domain or @domain as the key (%s)", r->key);
     if (slash == NULL || strchr(slash + 1, '/') || strpbrk(target, " \t")) {
         bdir_error(b, MAP_ALIASES, r->line, "expected PO/MAILBOX as the value (%s)", r->value);

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "idna.h"
 #include "cdbfile.h"
 #include "cidr.h"
 #include "log.h"
@@ -68,8 +69,14 @@ static void recipient(struct pfout *o, const char *address, const char *target)
 
     if (m == NULL)              /* checked by the loader; never here */
         return;
+    char u[PODIR_ADDR_MAX + 1];
+
     put(o, PF_RECIPIENTS, address, "OK");
     put(o, PF_VIRTUAL, address, m->address);
+    if (idna_key_unicode(address, u, sizeof(u)) == 1) {      /* an SMTPUTF8 RCPT as it came */
+        put(o, PF_RECIPIENTS, u, "OK");
+        put(o, PF_VIRTUAL, u, m->address);
+    }
 }
 
 static void write_recipients(struct pfout *o)

@@ -28,6 +28,11 @@ int client_set(struct client *c, const char *hostname, const struct sockaddr *sa
         memcpy(&c->sa, sa, len);
         c->have_sa = 1;
     }
+    if (len == sizeof(struct sockaddr_in) && strcmp(hostname, "localhost") == 0) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *) (const void *) sa;
+
+        c->local_submission = in->sin_port == 0 && ntohl(in->sin_addr.s_addr) == INADDR_LOOPBACK;
+    }
     return c->have_sa;
 }
 

@@ -14,11 +14,15 @@ struct client {
     struct sockaddr_storage sa;
     int have_sa;                /* sa holds an AF_INET or AF_INET6 address */
     char label[300];            /* "host[ip]", as Postfix logs a client */
+    int local_submission;       /* localhost[127.0.0.1] port 0: Postfix's stand-in for
+                                 * mail from sendmail(1), which cannot refuse a recipient */
 };
 
 /* From the MTA's HOSTNAME (NULL, "" or "[ADDR]" when it has no verified
  * name: logged "unknown") and SA (NULL or another family: no address, logged
- * "[unknown]"). Returns have_sa. */
+ * "[unknown]"). Returns have_sa. Postfix shows its non_smtpd_milters mail
+ * from sendmail(1) as localhost, 127.0.0.1 and port 0, which no SMTP client
+ * has: that sets local_submission. */
 int client_set(struct client *c, const char *hostname, const struct sockaddr *sa);
 
 /* The address, or NULL when the client has none. */

@@ -69,6 +69,7 @@ void ctx_msg_reset(struct ctx *c)
         free(c->rcpts[i].addr);
     }
     c->nrcpt = 0;
+    c->rcpt_refused = 0;
     free(c->sender);
     c->sender = NULL;
     c->declared_size = c->size = 0;

@@ -47,6 +47,8 @@ struct ctx {
     int spf_checked;
     buf_t spf_header;           /* Received-SPF value to add at end of message */
     struct outbound_msg *ob;    /* outbound.c's per-message state, NULL if inbound */
+    struct verdict rcpt_refusal;        /* the first refused recipient of a local submission */
+    int rcpt_refused;           /* ... applied to the message at its end (client.h) */
 };
 
 /* The connection's state, created on first use; NULL only if libmilter fails. */

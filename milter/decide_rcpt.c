@@ -14,6 +14,14 @@
 #include "decide_rcpt.h"
 #include "decide_size.h"
 
+static int has_8bit(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char) *s >= 0x80)
+            return 1;
+    return 0;
+}
+
 /* A recipient at a PO domain, resolved: check the PO and say where it goes. */
 static enum verdict_action po_recipient(const struct rcpt_in *in, const struct po *po, const struct mbx *mbx,
                                         struct rcpt_target *to, struct verdict *v)
@@ -26,6 +34,9 @@ static enum verdict_action po_recipient(const struct rcpt_in *in, const struct p
     to->counted = "reject";
     if (decide_size_po(in->declared_size, po->name, po->maxsize, in->addr, v) != VERDICT_CONTINUE)
         return v->action;
+    if (!po->utf8 && has_8bit(in->sender))
+        return verdict_reply(v, VERDICT_REJECT, "553", "5.6.7", "<%s>: postoffice %s cannot store the UTF-8 "
+                             "sender address <%s>", in->addr, po->name, in->sender);
     to->counted = "accept";
     to->ours = 1;
     str_copy(to->canonical, mbx->address, sizeof(to->canonical));

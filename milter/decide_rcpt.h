@@ -3,7 +3,9 @@
  *
  * RCPT at a PO domain must resolve to a mailbox (full address, catch-all,
  * postmaster@; else 550 5.1.1, no backscatter), its PO must not be paused
- * (451 4.2.1) nor too small for SIZE= (552 5.3.4). A recipient outside every
+ * (451 4.2.1) nor too small for SIZE= (552 5.3.4), and a PO with utf8=no
+ * gets no message from a UTF-8 sender it could not store (553 5.6.7,
+ * RFC 6531 3.7.4.1). A recipient outside every
  * PO is none of pogate's business, except that an outbound sender must be
  * allowed to reach the Internet (decide_outbound.h). A map that cannot be
  * read is 451 4.3.0: never accept blindly, never reject by accident.

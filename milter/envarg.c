@@ -39,3 +39,11 @@ long long envarg_size(char *const *argv)
     }
     return 0;
 }
+
+int envarg_smtputf8(char *const *argv)
+{
+    for (int i = 1; argv[i]; i++)
+        if (strcasecmp(argv[i], "SMTPUTF8") == 0)
+            return 1;
+    return 0;
+}

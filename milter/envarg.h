@@ -18,4 +18,7 @@ void envarg_address(const char *arg, buf_t *out);
  * malformed or negative. */
 long long envarg_size(char *const *argv);
 
+/* 1 when SMTPUTF8 (RFC 6531) is among the parameters ARGV[1..]. */
+int envarg_smtputf8(char *const *argv);
+
 #endif

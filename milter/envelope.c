@@ -13,6 +13,7 @@
 #include "decide_size.h"
 #include "decide_spf.h"
 #include "envarg.h"
+#include "log.h"
 #include "metrics.h"
 #include "outbound.h"
 #include "stages.h"
@@ -50,6 +51,8 @@ sfsistat mlfi_envfrom(SMFICTX *m, char **argv)
     envarg_address(argv[0], &addr);
     c->sender = buf_steal(&addr);
     c->declared_size = envarg_size(argv);
+    if (envarg_smtputf8(argv))
+        msg_debug("MAIL FROM:<%s> SMTPUTF8", c->sender);
     decide_trust_sasl(smfi_getsymval(m, "{auth_authen}"), &c->trust);
     if ((st = outbound_envfrom(m, c)) != SMFIS_CONTINUE)
         return st;
@@ -82,6 +85,13 @@ sfsistat mlfi_envrcpt(SMFICTX *m, char **argv)
     else if (v.action == VERDICT_REJECT)
         outbound_judged(c, "reject");
     buf_free(&addr);
+    if (v.action == VERDICT_REJECT && c->client.local_submission) {
+        if (!c->rcpt_refused)
+            c->rcpt_refusal = v, c->rcpt_refused = 1;
+        msg_info("RCPT from %s: %s %s %s: a local submission, refused at its end", c->client.label,
+                 v.code, v.xcode, v.text);
+        return SMFIS_CONTINUE;
+    }
     return ctx_apply(m, c, "RCPT", &v);
 }
 

@@ -153,6 +153,8 @@ sfsistat mlfi_eom(SMFICTX *m)
     if (c == NULL)
         return SMFIS_TEMPFAIL;
     ctx_take_qid(c, m);
+    if (c->rcpt_refused)        /* Postfix cannot refuse a recipient of sendmail(1) mail */
+        return finish(c, ctx_apply(m, c, "END-OF-MESSAGE", &c->rcpt_refusal), "reject");
     c->size += 2;               /* the empty line after the headers */
     if (decide_size_rcpts(c->size, c->rcpts, c->nrcpt, &v) != VERDICT_CONTINUE)
         return finish(c, ctx_apply(m, c, "END-OF-MESSAGE", &v), "reject-size");

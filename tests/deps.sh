@@ -41,6 +41,7 @@ pkg-config               pkg-config
 libmilter-dev            -
 libspf2-dev              -
 libcdb-dev               -
+libidn2-dev              -
 tinycdb                  cdb
 clang                    clang
 libclang-rt-14-dev       -

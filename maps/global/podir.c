@@ -90,6 +90,7 @@ static enum podir_result po_record(struct podir *d, const char *name, struct po 
         po->postmaster = f[12], po->via = f[13];
         po->content = strcmp(f[14], "7bit") == 0 ? PO_CONTENT_7BIT : PO_CONTENT_RAW;
         po->max_line = (int) num(f[15]), po->charset = f[16];
+        po->pickup = (int) num(f[17]), po->utf8 = (int) num(f[18]);
     }
     return PODIR_FOUND;
 }

@@ -50,6 +50,8 @@ struct po {
     enum po_content content;
     int max_line;               /* content=7bit: longest line; 0 = the default, 998 */
     const char *charset;        /* content=7bit: convert text to it; "" or NULL: leave it */
+    int pickup;                 /* 1: pogate-pickup sends what it leaves in outbag/new */
+    int utf8;                   /* 1: its software stores UTF-8 (SMTPUTF8) addresses */
 };
 
 /* One mailbox (mailboxes map), filled in a caller-owned struct. */

@@ -12,7 +12,8 @@
  *                   maxsize, quota, outbound, autoreply, state (as written),
  *                   inbound stopped and outbound stopped (0/1: its state or
  *                   its hub's), postmaster, via, content (raw or 7bit),
- *                   max_line, charset ("": none)
+ *                   max_line, charset ("": none), pickup (0/1: outbag read
+ *                   by pogate-pickup), utf8 (0/1: UTF-8 addresses stored)
  *   O:i             name of the i-th PO, 0 <= i < S:count
  *   D:domain        PO name, for public, alias and internal domains
  *   M:po/mbx        mailbox record: NUL-terminated fields
@@ -29,8 +30,8 @@
 #ifndef POGATE_POINDEX_H
 #define POGATE_POINDEX_H
 
-#define POINDEX_VERSION         "pogate-index 3"
-#define POINDEX_PO_FIELDS       17
+#define POINDEX_VERSION         "pogate-index 4"
+#define POINDEX_PO_FIELDS       19
 
 #define POINDEX_KEY_VERSION     "V:"
 #define POINDEX_KEY_COUNT       "S:count"

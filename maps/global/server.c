@@ -84,7 +84,7 @@ static void prepare(struct server *s)
     daemon_check_user(c->user);
     if (s->pid_file[0])
         daemon_make_rundir(s->pid_file, c->user);
-    if ((upath = daemon_socket_path(s->what, s->spec)) != NULL)
+    if (s->spec && (upath = daemon_socket_path(s->what, s->spec)) != NULL)
         daemon_make_rundir(upath, c->user);
     if (s->metrics_spec && *s->metrics_spec && (upath = daemon_socket_path("metrics", s->metrics_spec)) != NULL)
         daemon_make_rundir(upath, c->user);
@@ -130,7 +130,10 @@ static void metrics_start(struct server *s)
 /* Step 6. */
 static void ready(struct server *s)
 {
-    msg_info("ready: listening on %s, %s", s->spec, s->foreground ? "foreground" : "daemon");
+    if (s->spec)
+        msg_info("ready: listening on %s, %s", s->spec, s->foreground ? "foreground" : "daemon");
+    else
+        msg_info("ready: %s, %s", s->what, s->foreground ? "foreground" : "daemon");
     if (s->ready_fd >= 0) {
         if (write(s->ready_fd, "1", 1) != 1)
             msg_warn("cannot report readiness to the starting process: %m");
@@ -147,7 +150,8 @@ int server_main(struct server *s, const struct server_ops *ops)
     prepare(s);
     if (own_maps)
         s->maps = podir_cache_new(s->conf->confdir);
-    ops->listen(s);
+    if (ops->listen)
+        ops->listen(s);
     metrics_listen(s);
     if (!s->foreground) {
         s->ready_fd = daemon_background();

@@ -9,7 +9,9 @@
  *      systemd, after a boot cleared /run, needs nothing prepared;
  *   2. ops->listen, still as root: the program makes its socket, which may
  *      live in a root-owned directory such as Postfix's private/; then the
- *      metrics socket (metrics_spec), when there is one;
+ *      metrics socket (metrics_spec), when there is one. A program that
+ *      serves no socket (pogate-pickup watches directories) has no listen
+ *      and no spec;
  *   3. the move to the background unless foreground: every error up to here
  *      still reaches the terminal, and the parent exits 0 only at step 6;
  *   4. the pid file, with the final process's pid; root dropped for `user';
@@ -21,7 +23,8 @@
  *   5b. counters_file opened (metrics.h: made as the user), and the metrics
  *      thread started: HTTP GET /metrics (httpd.h) answers with every
  *      counter of the host and this daemon's snapshot time;
- *   6. readiness: "ready: listening on SPEC" logged, the waiting parent
+ *   6. readiness: "ready: listening on SPEC" (without a socket, "ready:
+ *      WHAT") logged, the waiting parent
  *      released; the one place where a service manager is to be told;
  *   7. ops->run serves until it is stopped, and gives the exit status;
  *   8. the metrics thread stopped; the pid file and the unix sockets the
@@ -39,7 +42,7 @@ struct server;
 struct httpd;
 
 struct server_ops {
-    void (*listen)(struct server *s);   /* step 2, as root */
+    void (*listen)(struct server *s);   /* step 2, as root; NULL: no socket */
     int (*run)(struct server *s);       /* step 7: the exit status */
     void (*reload)(struct server *s);   /* SIGUSR1, on the signal thread; may be NULL */
     void (*stop)(struct server *s);     /* SIGTERM, SIGINT, on the signal thread; NULL: libmilter's */
@@ -48,10 +51,11 @@ struct server_ops {
 struct server {
     /* Set by the program. */
     const char *name;                   /* "pogate-milter": the syslog ident */
-    const char *what;                   /* "milter": names the socket in messages */
+    const char *what;                   /* "milter": names the socket in messages;
+                                         * without a socket, what is ready */
     const struct pogate_conf *conf;     /* user, socket_group, socket_mode, log_file:
                                          * must live until server_main returns */
-    const char *spec;                   /* the socket */
+    const char *spec;                   /* the socket; NULL = none */
     const char *pid_file;               /* "" = none */
     const char *metrics_spec;           /* HTTP /metrics: unix:PATH, inet:PORT@HOST; NULL or "" = none */
     int foreground;                     /* -f: no background, stderr stays */

@@ -21,4 +21,11 @@
  * could not be run or its output passed RUNCMD_OUT_MAX (E2BIG). */
 int runcmd(char *const argv[], const char *in, size_t inlen, buf_t *out);
 
+/* The same with standard input read from the open file IN_FD, where its
+ * offset is (a message file handed to sendmail(1) without a copy), and
+ * standard error collected into OUT with standard output: what a refusing
+ * command says is the reason to keep. A command still running after
+ * SECONDS (> 0; 0: no limit) is killed: -1 with ETIMEDOUT. */
+int runcmd_fd(char *const argv[], int in_fd, buf_t *out, int seconds);
+
 #endif

@@ -23,7 +23,7 @@ check "make install succeeds" test $? -eq 0 || diag "$out"
 # Everything built gets installed, each program with its man page.
 for prog in "$BUILDDIR"/maps/pogate-map "$BUILDDIR"/maps/pogate-po "$BUILDDIR"/maps/pogate-notify "$BUILDDIR"/maps/pogate-check \
             "$BUILDDIR"/maps/pogate-track \
-            "$BUILDDIR"/maps/pogate-stat "$BUILDDIR"/lda/pogate-lda "$BUILDDIR"/lda/pogate-lmtp \
+            "$BUILDDIR"/maps/pogate-stat "$BUILDDIR"/lda/pogate-lda "$BUILDDIR"/lda/pogate-lmtp "$BUILDDIR"/lda/pogate-pickup \
             "$BUILDDIR"/milter/pogate-milter; do
     name=$(basename "$prog")
     if [ ! -x "$prog" ]; then

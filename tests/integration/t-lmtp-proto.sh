@@ -29,7 +29,7 @@ printf 'Subject: proto test\r\nMessage-ID: <proto.1@test>\r\n\r\n..starts with a
 printf '%s\r\n' "RSET" "NOOP" "QUIT" >>"$TESTTMP/in"
 out=$("$LMTP" -i -c "$conf" <"$TESTTMP/in" 2>>"$log" | tr -d '\r' | sed "s/$(hostname)/HOST/" | cut -c1-9 | tr '\n' ' ')
 is "pipelined conversation: replies in order, one per accepted recipient after DATA" "$out" \
-   "220 HOST  250-HOST 250-PIPEL 250-ENHAN 250-8BITM 250 SIZE  250 2.1.0 250 2.1.5 550 5.1.1 451 4.2.1 250 2.1.5 451 4.3.5 354 End d 250 2.0.0 250 2.0.0 250 2.0.0 250 2.0.0 221 2.0.0 "
+   "220 HOST  250-HOST 250-PIPEL 250-ENHAN 250-8BITM 250-SMTPU 250 SIZE  250 2.1.0 250 2.1.5 550 5.1.1 451 4.2.1 250 2.1.5 451 4.3.5 354 End d 250 2.0.0 250 2.0.0 250 2.0.0 250 2.0.0 221 2.0.0 "
 
 want=$(printf 'Subject: proto test\nMessage-ID: <proto.1@test>\n\n.starts with a dot\nbare LF line\n.\nlast line\n')
 f=$(lmtp_files "$store" sales jsmith)

@@ -51,7 +51,7 @@ notify_state_file = $state
 notify_queue_after = 1h"
 check "pogate-map compiles the demo maps" "$POGATE_MAP" -c "$conf"
 check "the Internet sink listens" e2e_sink_start "$sink" "$sink_port"
-sed -e "s|/etc/pogate|$conf|g" -e '/^smtpd_milters/d' "$SRCDIR/contrib/postfix/main.cf" >>"$PF_DIR/etc/main.cf"
+sed -e "s|/etc/pogate|$conf|g" -e '/^smtpd_milters/d' -e '/^non_smtpd_milters/d' "$SRCDIR/contrib/postfix/main.cf" >>"$PF_DIR/etc/main.cf"
 sed -e "s|/usr/sbin/pogate-lda|$LDA|g" -e "s|/etc/pogate|$conf|g" -e '/^submission/,/^[^ ]/{/^submission/d;/^ /d}' \
     "$SRCDIR/contrib/postfix/master.cf" >>"$PF_DIR/etc/master.cf"
 pf_conf "default_transport = smtp:[127.0.0.1]:$sink_port" "relay_transport = smtp:[127.0.0.1]:$sink_port"

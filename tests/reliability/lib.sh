@@ -123,7 +123,7 @@ rel_postfix_conf() {
     while IFS= read -r line; do pf_conf "$line" || return 1; done < <(_rel_contrib_main)
     # Loopback stands for the Internet here: mynetworks is not loopback. The
     # milter is used only when the test started it (rel_milter).
-    [ -n "${MILTER_PID:-}" ] || pf_conf "smtpd_milters =" || return 1
+    [ -n "${MILTER_PID:-}" ] || pf_conf "smtpd_milters =" "non_smtpd_milters =" || return 1
     pf_conf "mynetworks = 192.0.2.0/24" \
         "queue_run_delay = 1s" "minimal_backoff_time = 1s" "maximal_backoff_time = 2s" \
         "message_size_limit = 0" "mailbox_size_limit = 0" || return 1

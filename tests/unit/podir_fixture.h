@@ -38,7 +38,7 @@ __attribute__((unused)) static int fixture_build(int dry_run)
 static const char fixture_pos[] =
     "# postoffices\n"
     "SALES domain=sales.example.com alias_domains=sales.example.org,s.example\n"
-    "   internal=sales.po maxsize=10M quota=2G autoreply=no\n"
+    "   internal=sales.po maxsize=10M quota=2G autoreply=no utf8=no\n"
     "HUB domain=hub.example.com store=mailbag postmaster=admin state=paused\n"
     "BRANCH domain=branch.example.com via=HUB maxsize=20M outbound=no\n";
 static const char fixture_mbxs[] =

@@ -48,8 +48,27 @@ static void long_name(void)
     ok(strstr(c.label, "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]") != NULL, "... the address stays whole");
 }
 
+/* Postfix's non_smtpd_milters mail: localhost[127.0.0.1], port 0. */
+static void local_submission(void)
+{
+    struct sockaddr_storage ss;
+    struct sockaddr_in *in = (struct sockaddr_in *) (void *) &ss;
+    struct client c;
+
+    client_set(&c, "localhost", sa_of("127.0.0.1", &ss));
+    ok(c.local_submission, "localhost[127.0.0.1] port 0: a local submission");
+    in->sin_port = htons(41234);
+    client_set(&c, "localhost", (struct sockaddr *) in);
+    ok(!c.local_submission, "... with a port: an SMTP client");
+    client_set(&c, "mx.example.net", sa_of("127.0.0.1", &ss));
+    ok(!c.local_submission, "... under another name: an SMTP client");
+    client_set(&c, "localhost", sa_of("192.0.2.1", &ss));
+    ok(!c.local_submission, "... from another address: an SMTP client");
+}
+
 int main(void)
 {
+    local_submission();
     labelled("mx.example.net", "192.0.2.10", "mx.example.net[192.0.2.10]", 1, "named IPv4 client");
     labelled("mx6.example.net", "2001:db8::25", "mx6.example.net[2001:db8::25]", 1, "named IPv6 client");
     labelled("m.example", "::ffff:192.0.2.7", "m.example[::ffff:192.0.2.7]", 1, "v4-mapped IPv6 as the MTA gave it");

@@ -14,6 +14,7 @@
 #include "map_conf.h"
 #include "milter_conf.h"
 #include "notify_conf.h"
+#include "pickup_conf.h"
 #include "pogate_conf.h"
 #include "stat_conf.h"
 #include "tap.h"
@@ -29,10 +30,11 @@ static struct map_conf pc;
 static struct stat_conf sc;
 static struct notify_conf nc;
 static struct check_conf kc;
+static struct pickup_conf uc;
 static const struct conf_table tables[] = {
     { pogate_params, 0, &c }, { milter_params, 0, &mc }, { lda_params, 0, &dc },
     { lmtp_params, 0, &lc }, { map_params, 0, &pc }, { stat_params, 0, &sc }, { notify_params, 0, &nc },
-    { check_params, 0, &kc },
+    { check_params, 0, &kc }, { pickup_params, 0, &uc },
 };
 #define NTABLES ((int) (sizeof(tables) / sizeof(tables[0])))
 static struct conf_table all[NTABLES];
@@ -41,7 +43,7 @@ static struct conf_schema every = { all, NTABLES, conf_all, 0, NULL };
 static void setup_tables(void)
 {
     const size_t counts[NTABLES] = { pogate_nparams, milter_nparams, lda_nparams, lmtp_nparams, map_nparams,
-                                     stat_nparams, notify_nparams, check_nparams };
+                                     stat_nparams, notify_nparams, check_nparams, pickup_nparams };
 
     for (int i = 0; i < NTABLES; i++) {
         all[i] = tables[i];

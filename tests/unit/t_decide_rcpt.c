@@ -96,6 +96,23 @@ static void resolution(void)
     foreign("@", "a lone @");
 }
 
+/* SALES has utf8=no: a UTF-8 sender it could not store is refused. */
+static void utf8_sender(void)
+{
+    struct rcpt_in in = { "js@sales.example.com", 0, NULL, NULL, "j\xc3\xb6rg@b\xc3\xbc" "cher.example" };
+    struct rcpt_target to;
+    struct verdict v;
+
+    in.maps = maps;
+    is_int(decide_rcpt(&in, &to, &v), VERDICT_REJECT, "a UTF-8 sender to a utf8=no postoffice: refused");
+    is_str(v.code, "553", "... 553 (RFC 6531)");
+    is_str(v.xcode, "5.6.7", "... 5.6.7");
+    ok(strstr(v.text, "postoffice sales cannot store the UTF-8 sender address") != NULL, "... says why (%s)", v.text);
+    ok(!to.ours, "... and it goes nowhere");
+    in.addr = "admin@hub.example.com";
+    is_int(decide_rcpt(&in, &to, &v), VERDICT_TEMPFAIL, "... to a paused postoffice that stores UTF-8: 4.2.1 first");
+}
+
 static void sizes(void)
 {
     struct rcpt_target to;
@@ -223,6 +240,7 @@ int main(void)
     resolution();
     counts();
     sizes();
+    utf8_sender();
     odd();
     map_errors();
     outbound();

@@ -26,6 +26,15 @@ int main(void)
     char *only[] = { "<a@b>", NULL };
     char *addr_only[] = { "SIZE=99", NULL };
 
+    {
+        char *u[] = { "<j\xc3\xb6rg@b\xc3\xbc" "cher.example>", "SIZE=10", "smtputf8", NULL };
+        char *plain[] = { "<a@b>", "BODY=8BITMIME", "SMTPUTF8=x", NULL };
+
+        is_int(envarg_smtputf8(u), 1, "SMTPUTF8 among the parameters, in any case");
+        is_int(envarg_smtputf8(plain), 0, "SMTPUTF8=x is not SMTPUTF8");
+        is_int(envarg_smtputf8(only), 0, "no parameters: no SMTPUTF8");
+        bare(u[0], "j\xc3\xb6rg@b\xc3\xbc" "cher.example", "a UTF-8 path, as it is");
+    }
     bare("<john@example.com>", "john@example.com", "angle brackets dropped");
     bare("john@example.com", "john@example.com", "no brackets: as it is");
     bare("<>", "", "the null sender");

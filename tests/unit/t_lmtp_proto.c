@@ -124,7 +124,7 @@ static enum lmtp_end converse(const char *in, size_t inlen, int close_input, int
 
 static const char *LHLO_REPLY =
     "220 test.example LMTP pogate ready\r\n"
-    "250-test.example\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n"
+    "250-test.example\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n"
     "250 SIZE 100000\r\n";
 
 static void test_pipelined_transaction(buf_t *out)
@@ -162,7 +162,7 @@ static void test_sequence_errors(buf_t *out)
            "500 5.5.1 Error: this is LMTP, send LHLO\r\n"
            "500 5.5.1 Error: this is LMTP, send LHLO\r\n"
            "501 5.5.4 Syntax: LHLO hostname\r\n"
-           "250-test.example\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n"
+           "250-test.example\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n"
            "250 SIZE 100000\r\n"
            "503 5.5.1 Error: need MAIL command\r\n"
            "503 5.5.1 Error: need MAIL command\r\n"
@@ -300,6 +300,9 @@ static void test_parse(void)
        "SIZE, BODY and other parameters accepted");
     ok(lmtp_parse_mail_params("", &size, &why) == 0 && size == -1, "no parameters");
     ok(lmtp_parse_mail_params("=x", &size, &why) < 0, "empty keyword refused");
+    ok(lmtp_parse_mail_params("SIZE=9 SMTPUTF8", &size, &why) == 0 && size == 9, "SMTPUTF8 accepted");
+    ok(lmtp_parse_mail_params("SMTPUTF8=yes", &size, &why) < 0 && strstr(why, "SMTPUTF8 takes no value"),
+       "SMTPUTF8 with a value refused");
     buf_free(&a);
 }
 
