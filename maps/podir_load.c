@@ -45,10 +45,11 @@ static int size_attr(struct bdir *b, int which, int line, const char *name, cons
 static char *domain_attr(struct bdir *b, int which, int line, const char *name, const char *v)
 {
     char *d = xstrdup(v);
+    const char *why;
 
     str_lower(d);
-    if (!podir_domain_ok(d)) {
-        bdir_error(b, which, line, "%s is not a valid domain name (%s)", name, v);
+    if ((why = podir_domain_problem(d)) != NULL) {
+        bdir_error(b, which, line, "%s is not a valid domain name: %s (%s)", name, why, v);
         free(d);
         return NULL;
     }
@@ -199,14 +200,18 @@ static void load_alias(struct bdir *b, const struct maprec *r)
 {
     struct balias al = { 0 };
     char *target = xstrdup(r->value), *slash = strchr(target, '/');
-    const char *at = strrchr(r->key, '@');
+    const char *at = strrchr(r->key, '@'), *why = NULL;
 
     al.line = r->line;
     str_lower(target);
     al.address = xstrdup(r->key);
     str_lower(al.address);
-    if (at == NULL || !podir_domain_ok(at + 1) || (at != r->key && !podir_localpart_ok(r->key, (size_t) (at - r->key))))
-        bdir_error(b, MAP_ALIASES, r->line, "expected user@domain or @domain as the key (%s)", r->key);
+    if (at == NULL)
+        why = "no @domain";
+    else
+        why = at == r->key ? podir_domain_problem(al.address + 1) : podir_address_problem(al.address);
+    if (why)
+        bdir_error(b, MAP_ALIASES, r->line, "expected user@domain or @domain as the key: %s (%s)", why, r->key);
     if (slash == NULL || strchr(slash + 1, '/') || strpbrk(target, " \t")) {
         bdir_error(b, MAP_ALIASES, r->line, "expected PO/MAILBOX as the value (%s)", r->value);
     } else {
