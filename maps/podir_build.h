@@ -44,6 +44,7 @@ struct bpo {
     long long maxsize, quota;
     int outbound, autoreply;
     enum po_state state;
+    enum po_spoof spoof;
     int line;
     char *key, *value;          /* the raw record, for postoffices.cdb */
 };

@@ -103,7 +103,7 @@ static void write_po(struct bdir *b, struct out *o, const struct bpo *p, int i)
     field_ll(&rec, p->maxsize), field_ll(&rec, p->quota), field_ll(&rec, p->outbound);
     field_ll(&rec, p->autoreply), field(&rec, postate_name(p->state));
     field_ll(&rec, (stop & PO_DIR_IN) != 0), field_ll(&rec, (stop & PO_DIR_OUT) != 0);
-    field(&rec, p->postmaster), field(&rec, p->via);
+    field(&rec, p->postmaster), field(&rec, p->via), field(&rec, podir_spoof_name(p->spoof));
     buf_printf(&k, POINDEX_PO "%s", p->name);
     put(o, OUT_INDEX, k.data, rec.data, rec.len);
     buf_reset(&k);
@@ -192,11 +192,12 @@ static void write_all(struct bdir *b, struct out *o)
 {
     long long max = 0;
     char num[32];
-    int i, nolimit = 0;
+    int i, nolimit = 0, spoof = 0;
 
     put_str(o, OUT_INDEX, POINDEX_KEY_VERSION, POINDEX_VERSION);
     for (i = 0; i < b->npos; i++) {
         write_po(b, o, &b->pos[i], i);
+        spoof += b->pos[i].spoof != PO_SPOOF_OFF;
         if (b->pos[i].maxsize == 0)
             nolimit = 1;
         else if (b->pos[i].maxsize > max)
@@ -206,6 +207,8 @@ static void write_all(struct bdir *b, struct out *o)
     put_str(o, OUT_INDEX, POINDEX_KEY_COUNT, num);
     snprintf(num, sizeof(num), "%lld", nolimit ? 0 : max);
     put_str(o, OUT_INDEX, POINDEX_KEY_MAXSIZE, num);
+    snprintf(num, sizeof(num), "%d", spoof);
+    put_str(o, OUT_INDEX, POINDEX_KEY_SPOOF, num);
     for (i = 0; i < b->nmbxs; i++)
         write_mbx(b, o, &b->mbxs[i]);
     for (i = 0; i < b->naliases; i++) {

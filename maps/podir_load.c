@@ -111,6 +111,9 @@ static void po_attr(struct bdir *b, int line, struct bpo *p, const struct mapatt
         if (postate_parse(v, &p->state) < 0)
             bdir_error(b, MAP_POSTOFFICES, line,
                        "state must be active, paused, inbound-only or outbound-only (%s)", v);
+    } else if (strcmp(n, "spoof") == 0) {
+        if (podir_spoof_parse(v, &p->spoof) < 0)
+            bdir_error(b, MAP_POSTOFFICES, line, "spoof must be off, tag or reject (%s)", v);
     } else if (strcmp(n, "postmaster") == 0)
         p->postmaster = name_attr(b, MAP_POSTOFFICES, line, "postmaster", v);
     else if (strcmp(n, "via") == 0)
@@ -139,6 +142,7 @@ static void load_po(struct bdir *b, const struct maprec *r)
 
     p.line = r->line;
     p.outbound = p.autoreply = 1;
+    p.spoof = PO_SPOOF_TAG;
     p.key = xstrdup(r->key);
     p.value = xstrdup(r->value);
     p.name = name_attr(b, MAP_POSTOFFICES, r->line, "postoffice name", r->key);

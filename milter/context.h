@@ -24,6 +24,7 @@
 #include "verdict.h"
 
 struct outbound_msg;
+struct spoof_msg;
 
 struct ctx {
     /* The connection. */
@@ -47,6 +48,7 @@ struct ctx {
     int spf_checked;
     buf_t spf_header;           /* Received-SPF value to add at end of message */
     struct outbound_msg *ob;    /* outbound.c's per-message state, NULL if inbound */
+    struct spoof_msg *spoof;    /* spoof.c's kept headers, NULL unless spoof_wanted() */
 };
 
 /* The connection's state, created on first use; NULL only if libmilter fails. */

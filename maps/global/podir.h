@@ -26,6 +26,10 @@
 
 enum po_store { PO_STORE_MAILDIR, PO_STORE_MAILBAG };
 
+/* spoof=: what pogate-milter does with inbound mail from an untrusted client
+ * whose From:, Sender: or Reply-To: names an address at this PO's domains. */
+enum po_spoof { PO_SPOOF_OFF, PO_SPOOF_TAG, PO_SPOOF_REJECT };
+
 /* One postoffice (postoffices map). */
 struct po {
     const char *name;           /* lowercase, safe as a path component */
@@ -42,6 +46,7 @@ struct po {
     int held;                   /* outbound stopped, by its state or its hub's: outbound mail is held */
     const char *postmaster;     /* mailbox name in this PO that postmaster@ reaches */
     const char *via;            /* hub PO name for a downstream PO, "" if none */
+    enum po_spoof spoof;
 };
 
 /* One mailbox (mailboxes map), filled in a caller-owned struct. */
@@ -92,6 +97,13 @@ enum podir_access podir_access_sa(struct podir *d, const struct sockaddr *sa);
 
 /* Largest maxsize of any PO (0 when some PO has none): the LMTP/SMTP SIZE to announce. */
 long long podir_max_size(struct podir *d);
+
+/* 1 when some PO has spoof= other than off: inbound headers must be read. */
+int podir_spoof_any(struct podir *d);
+
+/* "off", "tag" or "reject"; podir_spoof_parse: 0, or -1 for another word. */
+const char *podir_spoof_name(enum po_spoof s);
+int podir_spoof_parse(const char *s, enum po_spoof *out);
 
 /* Number of POs, and the i-th one (0 <= i < count): for listing and mailbag scans. */
 int podir_po_count(struct podir *d);

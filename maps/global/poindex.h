@@ -7,11 +7,12 @@
  *
  *   V:              format version, POINDEX_VERSION
  *   S:count         number of postoffices;  S:maxsize  largest maxsize (0: none)
+ *   S:spoof         number of postoffices with spoof= other than off
  *   P:po            PO record: POINDEX_PO_FIELDS NUL-terminated fields, in
  *                   order name, domain, alias domains, internal, store,
  *                   maxsize, quota, outbound, autoreply, state (as written),
  *                   inbound stopped and outbound stopped (0/1: its state or
- *                   its hub's), postmaster, via
+ *                   its hub's), postmaster, via, spoof (off, tag, reject)
  *   O:i             name of the i-th PO, 0 <= i < S:count
  *   D:domain        PO name, for public, alias and internal domains
  *   M:po/mbx        mailbox record: NUL-terminated fields
@@ -28,12 +29,13 @@
 #ifndef POGATE_POINDEX_H
 #define POGATE_POINDEX_H
 
-#define POINDEX_VERSION         "pogate-index 2"
-#define POINDEX_PO_FIELDS       14
+#define POINDEX_VERSION         "pogate-index 3"
+#define POINDEX_PO_FIELDS       15
 
 #define POINDEX_KEY_VERSION     "V:"
 #define POINDEX_KEY_COUNT       "S:count"
 #define POINDEX_KEY_MAXSIZE     "S:maxsize"
+#define POINDEX_KEY_SPOOF       "S:spoof"
 #define POINDEX_PO              "P:"
 #define POINDEX_PO_AT           "O:"
 #define POINDEX_DOMAIN          "D:"
