@@ -28,12 +28,9 @@ int spoof_header_name(const char *name)
     return canonical_name(name) != NULL;
 }
 
-/* SPF passed for DOMAIN: the envelope sender is at it and the client is listed. */
-static int spf_pass_for(const struct spoof_in *in, const char *domain)
+static int spf_pass_for(const struct spoof_in *in, const struct addr *a)
 {
-    const char *at = strrchr(in->sender, '@');
-
-    return in->spf_checked && in->spf == SPFR_PASS && at && strcasecmp(at + 1, domain) == 0;
+    return in->spf_pass && in->spf_pass(in->spf_arg, a->addr, a->domain);
 }
 
 static void add_hit(struct spoof_out *out, const char *name, const struct addr *a, const struct po *po)
@@ -67,7 +64,7 @@ static int one_header(const struct spoof_in *in, const struct spoof_hdr *h, stru
             rc = -1;
             break;
         case PODIR_FOUND:
-            if (po.spoof == PO_SPOOF_OFF || spf_pass_for(in, a.domain))
+            if (po.spoof == PO_SPOOF_OFF || spf_pass_for(in, &a))
                 break;
             add_hit(out, h->name, &a, &po);
             if (po.spoof > out->action)

@@ -5,8 +5,11 @@
  * inbound message from an untrusted client (not access TRUST, not in
  * trusted_networks, not an outbound service, not SASL-authenticated) whose
  * From:, Sender: or Reply-To: names an address at a PO domain (public, alias
- * or internal) is forged, unless SPF passed for that very domain (the
- * envelope sender is at it and its SPF record lists the client). The PO the
+ * or internal) is forged, unless SPF passes for that very domain: the
+ * domain's SPF record lists the client (a mailing service the postoffice
+ * uses, say), asked with the forged address as the sender identity (an
+ * untrusted client's envelope sender is never at a PO domain: MAIL refuses
+ * it). The PO the
  * forged address belongs to decides, by its spoof= (pogate-maps(5)): off
  * ignores it, tag adds X-Pogate-Spoof: NAME <addr> (and the subject prefix),
  * reject refuses the message with 550 5.7.1. Of several forged addresses the
@@ -18,7 +21,6 @@
 #include <stddef.h>
 
 #include "podir.h"
-#include "spf.h"
 #include "verdict.h"
 
 #define SPOOF_MAX_HITS 8        /* forged addresses reported; the verdict counts them all */
@@ -30,9 +32,10 @@ struct spoof_hdr {
 
 struct spoof_in {
     int trusted;                /* struct trust's trusted: TRUST, networks, service, SASL */
-    int spf_checked;
-    enum spf_result spf;
-    const char *sender;         /* bare envelope sender, "" = <> */
+    /* 1 when SPF passes for the client with ADDR (at DOMAIN) as the sender
+     * identity; spoof.c asks libspf2, NULL never passes. */
+    int (*spf_pass)(void *arg, const char *addr, const char *domain);
+    void *spf_arg;
     struct podir *maps;
     const struct spoof_hdr *hdrs;
     size_t nhdr;

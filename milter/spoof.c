@@ -48,6 +48,27 @@ void spoof_header(struct ctx *c, const char *name, const char *value)
     s->hdrs[s->nhdr++].value = xstrdup(value);
 }
 
+/* SPF for the forged ADDR's DOMAIN: the envelope's own result when the
+ * sender is at DOMAIN, else one more check with ADDR as the sender identity
+ * (none when spf = off). */
+static int spf_pass(void *arg, const char *addr, const char *domain)
+{
+    struct ctx *c = arg;
+    const char *at = c->sender ? strrchr(c->sender, '@') : NULL;
+    buf_t header = BUF_INIT, why = BUF_INIT;
+    enum spf_result r;
+
+    if (at && strcasecmp(at + 1, domain) == 0 && c->spf_checked)
+        return c->spf == SPFR_PASS;
+    if (c->gen->spf == NULL || !c->client.have_sa)
+        return 0;
+    r = spf_check(c->gen->spf, client_addr(&c->client), c->helo ? c->helo : "", addr, &header, &why);
+    msg_debug("spoof: SPF for <%s> from %s: %s", addr, c->client.label, spf_result_name(r));
+    buf_free(&header);
+    buf_free(&why);
+    return r == SPFR_PASS;
+}
+
 /* spoof=tag: X-Pogate-Spoof per forged address, then the subject prefix. */
 static int tag(SMFICTX *m, const struct spoof_msg *s, const struct spoof_out *out, const char *prefix)
 {
@@ -75,8 +96,7 @@ sfsistat spoof_eom(SMFICTX *m, struct ctx *c)
 {
     struct spoof_msg *s = c->spoof;
     struct spoof_in in = {
-        .trusted = c->trust.trusted, .spf_checked = c->spf_checked, .spf = c->spf,
-        .sender = c->sender ? c->sender : "", .maps = c->maps,
+        .trusted = c->trust.trusted, .spf_pass = spf_pass, .spf_arg = c, .maps = c->maps,
         .hdrs = s ? s->hdrs : NULL, .nhdr = s ? s->nhdr : 0,
     };
     struct spoof_out out;
