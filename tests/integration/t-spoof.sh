@@ -15,7 +15,8 @@
 # subject prefixed, the tracking line's spoof= word, pogate-track's spoof
 # row); Sender: at SALES's alias domain tagged; Reply-To: at LEGACY's
 # internal domain refused 550 5.7.1 at end of message, nothing stored; an
-# honest From: untouched; the same forged From: from the trusted client
+# honest From: untouched; the same forged From: from the trusted client,
+# and (Postfix: SASL through a private Dovecot) from an authenticated one,
 # untouched; from 192.0.2.4 and 2001:db8::4, which SPF authorises for
 # sales.example.com, untouched, and from 2001:db8::2, which it does not,
 # tagged; then SALES set to spoof=off (pogate-map while everything runs) and
@@ -49,7 +50,7 @@ fi
 conf=$TESTTMP/conf store=$TESTTMP/store run=$TESTTMP/run sink=$TESTTMP/sink
 log=$TESTTMP/pogate.log mlog=$TESTTMP/milter.log sock=$run/milter.sock
 sink_port=$(free_port)
-stop_all() { mta_stop; milter_stop; e2e_sink_stop; }
+stop_all() { mta_stop; milter_stop; e2e_sink_stop; e2e_sasl_stop; }
 at_exit stop_all
 
 mta_init "$TESTTMP/$kind" || { not_ok "mta_init"; done_testing; }
@@ -70,6 +71,10 @@ if [ "$kind" = postfix ]; then
         "$SRCDIR/contrib/postfix/master.cf" >>"$PF_DIR/etc/master.cf"
     pf_conf "mynetworks = 127.0.0.1/32" "smtpd_milter_maps =" \
         "default_transport = smtp:[127.0.0.1]:$sink_port" "relay_transport = smtp:[127.0.0.1]:$sink_port"
+    # SASL on the smtpd the Internet reaches, through a private Dovecot.
+    if command -v dovecot >/dev/null && e2e_sasl_start "$TESTTMP/dovecot" partner@internet.example secret; then
+        pf_conf "smtpd_sasl_auth_enable = yes" "smtpd_sasl_type = dovecot" "smtpd_sasl_path = $TESTTMP/dovecot/auth"
+    fi
 else
     paths() { sed -e "s|/etc/pogate|$conf|g" -e "s|/run/pogate|$run|g" -e "s|/usr/sbin/pogate-lda|$LDA|g"; }
     sm_mc "$(paths <"$SRCDIR/contrib/sendmail/pogate.mc")"
@@ -135,6 +140,16 @@ r=$(send 192.0.2.2 someone@internet.example honest --header 'From: Someone <some
 untouched honest "an honest From: from the Internet"
 r=$(send 127.0.0.1 someone@internet.example trusted --header 'From: "The CEO" <ceo@sales.example.com>')
 untouched trusted "the forged From: from the trusted client (access TRUST)"
+if [ "$kind" = postfix ]; then
+    if [ -n "${E2E_DC_PID:-}" ]; then
+        r=$(send 192.0.2.2 someone@internet.example sasl --auth PLAIN --auth-user partner@internet.example \
+            --auth-password secret --header 'From: "The CEO" <ceo@sales.example.com>')
+        like "a SASL login from 192.0.2.2" "$r" '<- +235 '
+        untouched sasl "... the forged From: of the authenticated client"
+    else
+        not_ok "Dovecot's auth service did not start: $(cat "$TESTTMP/dovecot/dovecot.out" 2>/dev/null)"
+    fi
+fi
 r=$(send 192.0.2.4 news@crm.example spf --header 'From: News <news@sales.example.com>')
 untouched spf "the forged From: from 192.0.2.4, which SPF authorises for sales.example.com"
 r=$(send 2001:db8::4 news@crm.example spf6 --header 'From: News <news@sales.example.com>')
