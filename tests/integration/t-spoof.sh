@@ -172,4 +172,7 @@ check "... the milter has the new maps" wait_for 10 bash -c \
 r=$(send 192.0.2.2 someone@internet.example off --header 'From: "The CEO" <ceo@sales.example.com>')
 untouched off "SALES with spoof=off: the same forgery"
 check "the queue empties" mta_wait_queue_empty 30
+milter_stop
+is "pogate-milter: SIGTERM, a clean exit (no sanitizer report under ASan)" "$MILTER_STATUS" 0
+check_fail "... and nothing in its log from a sanitizer" grep -q 'Sanitizer\|runtime error' "$mlog"
 done_testing
