@@ -43,6 +43,7 @@ static void add_hit(struct spoof_out *out, const char *name, const struct addr *
     snprintf(h->name, sizeof(h->name), "%s", canonical_name(name));
     snprintf(h->addr, sizeof(h->addr), "%s", a->addr);
     snprintf(h->po, sizeof(h->po), "%s", po->name);
+    h->spoof = po->spoof;
 }
 
 /* One header: each address at a PO domain raises OUT->action; -1 if the maps fail. */
@@ -81,6 +82,8 @@ static int one_header(const struct spoof_in *in, const struct spoof_hdr *h, stru
 
 enum verdict_action decide_spoof(const struct spoof_in *in, struct spoof_out *out, struct verdict *v)
 {
+    const struct spoof_hit *h;
+
     memset(out, 0, sizeof(*out));
     verdict_continue(v);
     if (in->trusted)
@@ -93,9 +96,11 @@ enum verdict_action decide_spoof(const struct spoof_in *in, struct spoof_out *ou
     }
     if (out->action != PO_SPOOF_REJECT)
         return VERDICT_CONTINUE;
+    for (h = out->hit; h < out->hit + out->nhit - 1 && h->spoof != PO_SPOOF_REJECT; h++)
+        ;                       /* the reply names an address of a spoof=reject PO */
     return verdict_reply(v, VERDICT_REJECT, "550", "5.7.1",
                          "%s: <%s> is an address of postoffice %s; mail from outside may not use it",
-                         out->hit[0].name, out->hit[0].addr, out->hit[0].po);
+                         h->name, h->addr, h->po);
 }
 
 void spoof_summary(const struct spoof_out *out, char *buf, size_t size)

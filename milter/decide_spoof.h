@@ -45,6 +45,7 @@ struct spoof_hit {
     char name[16];              /* the header's name, canonical: From, Sender, Reply-To */
     char addr[PODIR_ADDR_MAX + 1];
     char po[PODIR_NAME_MAX + 1];
+    enum po_spoof spoof;        /* that PO's spoof= (tag or reject) */
 };
 
 struct spoof_out {

@@ -79,6 +79,12 @@ static void cases(void)
     is_int(run("From", "a@branch.example.com, b@hub.example.com, c@sales.example.com", 0, &out, &v),
            VERDICT_REJECT, "three POs: the strictest wins");
     is_int(out.nhit, 2, "... the spoof=off one not counted");
+    is_str(v.text, "From: <b@hub.example.com> is an address of postoffice hub; mail from outside may not use it",
+           "... the reply names the spoof=reject PO's address, not the first one");
+    is_int(run("From", "c@sales.example.com, b@hub.example.com", 0, &out, &v), VERDICT_REJECT,
+           "a tag PO's address before a reject PO's");
+    is_str(v.text, "From: <b@hub.example.com> is an address of postoffice hub; mail from outside may not use it",
+           "... the reply still names the reject PO's");
     untouched("From", "john.smith@sales.example.com", 1, "trusted or authenticated client");
     untouched("From", "news@s.example", 0, "SPF passes for the forged address's domain");
     is_str(asked, "news@s.example ", "... asked with the forged address as the sender");
