@@ -14,6 +14,7 @@
 #include "decide_spoof.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "spoof.h"
 #include "state.h"
 
@@ -92,6 +93,19 @@ static int tag(SMFICTX *m, const struct spoof_msg *s, const struct spoof_out *ou
     return rc;
 }
 
+/* Once per forged postoffice and message. */
+static void count(const struct spoof_out *out)
+{
+    for (size_t i = 0; i < out->nhit; i++) {
+        size_t j;
+
+        for (j = 0; j < i && strcmp(out->hit[j].po, out->hit[i].po) != 0; j++)
+            ;
+        if (j == i)
+            metrics_spoofed(out->hit[i].po, podir_spoof_name(out->hit[i].spoof));
+    }
+}
+
 sfsistat spoof_eom(SMFICTX *m, struct ctx *c)
 {
     struct spoof_msg *s = c->spoof;
@@ -106,6 +120,7 @@ sfsistat spoof_eom(SMFICTX *m, struct ctx *c)
         return SMFIS_CONTINUE;
     decide_spoof(&in, &out, &v);
     spoof_summary(&out, s->summary, sizeof(s->summary));
+    count(&out);
     if (v.action != VERDICT_CONTINUE)
         return ctx_apply(m, c, "END-OF-MESSAGE", &v);
     if (out.action == PO_SPOOF_TAG && tag(m, s, &out, c->gen->mc.spoof_subject_prefix) < 0) {

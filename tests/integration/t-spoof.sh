@@ -19,8 +19,9 @@
 # and (Postfix: SASL through a private Dovecot) from an authenticated one,
 # untouched; from 192.0.2.4 and 2001:db8::4, which SPF authorises for
 # sales.example.com, untouched, and from 2001:db8::2, which it does not,
-# tagged; then SALES set to spoof=off (pogate-map while everything runs) and
-# the first forgery passes untouched.
+# tagged; /metrics counts the tagged and the refused per postoffice; then
+# SALES set to spoof=off (pogate-map while everything runs) and the first
+# forgery passes untouched.
 if [ -z "${SPOOF_NETNS:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
     SPOOF_NETNS=1 exec unshare --net bash "$0" "$@"
 fi
@@ -32,7 +33,7 @@ kind=${SPOOF_MTA:-postfix}
 mta_use "$kind"
 LDA=$BUILDDIR/lda/pogate-lda TRACK=$BUILDDIR/maps/pogate-track
 if [ "$(id -u)" != 0 ]; then skip "needs root"; done_testing; fi
-need swaks smtp-sink postfix ss ip unshare
+need swaks smtp-sink postfix ss ip unshare curl
 [ -n "${SPOOF_NETNS:-}" ] || { not_ok "not in a network namespace of its own"; done_testing; }
 ip link set lo up
 for a in 192.0.2.2/32 192.0.2.4/32 2001:db8::2/128 2001:db8::4/128; do
@@ -49,12 +50,14 @@ fi
 
 conf=$TESTTMP/conf store=$TESTTMP/store run=$TESTTMP/run sink=$TESTTMP/sink
 log=$TESTTMP/pogate.log mlog=$TESTTMP/milter.log sock=$run/milter.sock
-sink_port=$(free_port)
+sink_port=$(free_port) mport=$(free_port)
 stop_all() { mta_stop; milter_stop; e2e_sink_stop; e2e_sasl_stop; }
 at_exit stop_all
 
 mta_init "$TESTTMP/$kind" || { not_ok "mta_init"; done_testing; }
 e2e_conf "$conf" "$store" "$run" "$log" "socket_group = postfix
+milter_metrics_listen = inet:$mport@127.0.0.1
+counters_file = $run/counters
 spoof_subject_prefix = [SPOOF]
 spf_zone_file = $conf/spf.zone"
 sed -i 's/^spf = off$/spf = header/' "$conf/pogate.conf"
@@ -161,6 +164,12 @@ like "... tagged" "$(hdr "${f:-/dev/null}")" 'X-Pogate-Spoof: From <news@sales\.
 like "... the tracking line names the IPv6 client" "$(cat "$log")" \
     "client=[^ ]*\[2001:db8::2\] from=<news@crm\.example> .*spoof=tag:From=<news@sales\.example\.com>"
 is "... the Reply-To: forgery stored nothing" "$(grep -rl -- "$token-replyto" "$inbox" 2>/dev/null | wc -l)" 0
+
+# --- what pogate-milter counted, once per message and forged postoffice
+value() { curl -s --max-time 10 "http://127.0.0.1:$mport/metrics" | awk -v s="$1" '$1 == s { print $2 }'; }
+is "/metrics: sales tagged 3 (From:, Sender:, the IPv6 client SPF does not list)" \
+    "$(value 'pogate_milter_spoofed_messages_total{postoffice="sales",action="tag"}')" 3
+is "/metrics: legacy refused 1" "$(value 'pogate_milter_spoofed_messages_total{postoffice="legacy",action="reject"}')" 1
 
 # --- spoof=off, while everything runs
 sed -i 's/^SALES .*/& spoof=off/' "$conf/postoffices"
