@@ -3,14 +3,18 @@
  * The only part of the engine that interprets client-chosen bytes beyond line
  * framing, kept apart so the unit tests and the fuzz target reach it directly.
  * Accepts what RFC 5321 allows plus the usual leniency (a space after the
- * colon); refuses control characters, which could never name a mailbox.
+ * colon); refuses control characters, which could never name a mailbox, and
+ * holds every path to RFC 5321's limits through addr_parse() (addr.h, the
+ * one address checker), naming the rule it breaks.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "buf.h"
 #include "lmtp_proto.h"
 
@@ -25,9 +29,28 @@ static const char *skip_route(const char *p)
     return colon != NULL && colon[1] != '\0' ? colon + 1 : p;
 }
 
+/* The address limits: the path as written (source route included) and the
+ * address as addr_parse() reads it. A reply line in *WHY; -1 when refused. */
+static int check_limits(const char *lt, const char *gt, const buf_t *addr, int allow_null, const char **why)
+{
+    static _Thread_local char reply[160];
+    struct addr a;
+    enum addr_status st = ADDR_OK;
+
+    if (gt - lt + 1 > ADDR_PATH_MAX)
+        st = ADDR_ERR_TOO_LONG;
+    else if (addr->len > 0 || !allow_null)
+        st = addr_parse(addr->data, addr->len, ADDR_LOCAL_OK, &a);
+    if (st == ADDR_OK)
+        return 0;
+    snprintf(reply, sizeof(reply), "501 %s Error: %s", allow_null ? "5.1.7" : "5.1.3", addr_strerror(st));
+    *why = reply;
+    return -1;
+}
+
 const char *lmtp_parse_path(const char *arg, buf_t *addr, int allow_null, const char **why)
 {
-    const char *p = arg;
+    const char *p = arg, *lt;
     int quoted = 0;
 
     buf_reset(addr);
@@ -37,6 +60,7 @@ const char *lmtp_parse_path(const char *arg, buf_t *addr, int allow_null, const 
         *why = "501 5.1.7 Error: address must be in angle brackets";
         return NULL;
     }
+    lt = p;
     p = skip_route(p + 1);
     for (; *p != '\0'; p++) {
         unsigned char c = (unsigned char) *p;
@@ -63,12 +87,10 @@ const char *lmtp_parse_path(const char *arg, buf_t *addr, int allow_null, const 
         *why = "501 5.1.3 Error: empty recipient address";
         return NULL;
     }
-    if (addr->len > 320) {
-        *why = "501 5.1.3 Error: address too long";
-        return NULL;
-    }
     if (addr->data == NULL)
         buf_puts(addr, "");
+    if (check_limits(lt, p, addr, allow_null, why) < 0)
+        return NULL;
     p++;
     if (*p != '\0' && *p != ' ') {
         *why = "501 5.5.4 Error: garbage after address";

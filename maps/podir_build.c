@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "buf.h"
 #include "idna.h"
 #include "log.h"
@@ -61,47 +62,23 @@ void bdir_error(struct bdir *b, int which, int line, const char *fmt, ...)
     b->errors++;
 }
 
-int podir_domain_ok(const char *d)
+const char *podir_domain_problem(const char *d)
 {
-    size_t label = 0, len = strlen(d);
-    const char *s;
+    enum addr_status st = addr_check_domain(d, strlen(d), ADDR_NO_LITERAL);
 
-    if (len == 0 || len > 253 || d[0] == '.' || d[len - 1] == '.' || d[0] == '-')
-        return 0;
-    for (s = d; *s; s++) {
-        if (*s == '.') {
-            if (label == 0 || s[-1] == '-')
-                return 0;
-            label = 0;
-        } else if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'
-                   || (*s >= 'A' && *s <= 'Z')) {
-            if (++label > 63 || (label == 1 && *s == '-'))
-                return 0;
-        } else {
-            return 0;
-        }
-    }
-    return 1;
+    return st == ADDR_OK ? NULL : addr_strerror(st);
 }
 
-/* An unquoted RFC 5322 dot-atom local part, at most 64 bytes; UTF-8
- * (RFC 6532's atext) allowed. */
-int podir_localpart_ok(const char *l, size_t len)
+const char *podir_address_problem(const char *address)
 {
-    size_t i;
+    struct addr a;
+    enum addr_status st = addr_parse(address, strlen(address), ADDR_NO_LITERAL, &a);
 
-    if (len == 0 || len > 64 || l[0] == '.' || l[len - 1] == '.' || !utf8_valid(l, len))
-        return 0;
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char) l[i];
-
-        if (c == '.' && l[i + 1] == '.')
-            return 0;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80
-              || strchr(".!#$%&'*+-/=?^_`{|}~", c)))
-            return 0;
-    }
-    return 1;
+    if (st != ADDR_OK)
+        return addr_strerror(st);
+    if (strcmp(a.key, address) != 0)    /* the canonical form quotes the local part */
+        return "local part is not a dot-atom (letters, digits, !#$%&'*+-/=?^_`{|}~ between single dots)";
+    return NULL;
 }
 
 /* Valid UTF-8 without control characters: safe inside a From: header. */
@@ -204,10 +181,9 @@ static void check_mbx(struct bdir *b, struct bmbx *m)
         m->address = buf_steal(&a);
     }
     at = m->address ? strrchr(m->address, '@') : NULL;
-    if (at == NULL || !podir_localpart_ok(m->address, (size_t) (at - m->address)) || !podir_domain_ok(at + 1)
-        || strlen(m->address) > PODIR_ADDR_MAX) {
-        bdir_error(b, MAP_MAILBOXES, m->line, "address is not a valid user@domain (%s)",
-                   m->address ? m->address : "");
+    if (at == NULL || (why = podir_address_problem(m->address)) != NULL) {
+        bdir_error(b, MAP_MAILBOXES, m->line, "address is not a valid user@domain: %s (%s)",
+                   at ? why : "no @domain", m->address ? m->address : "");
         return;
     }
     if (!po_public_domain(p, at + 1))

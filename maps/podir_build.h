@@ -63,6 +63,7 @@ struct bpo {
     enum po_state state;
     enum po_content content;
     int max_line;               /* 0: not given */
+    enum po_spoof spoof;
     int line;
     char *key, *value;          /* the raw record, for postoffices.cdb */
 };
@@ -128,8 +129,11 @@ int bdir_write(struct bdir *b);
  * directory. 0, or -1 with errno set. */
 int podir_write_text(const char *path, const buf_t *text);
 
-/* Checks shared by the loader. */
-int podir_domain_ok(const char *d);
-int podir_localpart_ok(const char *l, size_t len);
+/* Checks shared by the loader, both addr.h's: NULL when D is a domain a
+ * postoffice may have (a name, never an address literal), else the rule it
+ * breaks; NULL when ADDRESS (lowercased) is a user@domain a map may hold
+ * (the same domain rule, an unquoted local part, RFC 5321's lengths). */
+const char *podir_domain_problem(const char *d);
+const char *podir_address_problem(const char *address);
 
 #endif

@@ -122,6 +122,7 @@ static void write_po(struct bdir *b, struct out *o, const struct bpo *p, int i)
     field(&rec, p->content == PO_CONTENT_7BIT ? "7bit" : "raw"), field_ll(&rec, p->max_line);
     field(&rec, p->charset);
     field_ll(&rec, p->pickup), field_ll(&rec, p->utf8);
+    field(&rec, podir_spoof_name(p->spoof));
     buf_printf(&k, POINDEX_PO "%s", p->name);
     put(o, OUT_INDEX, k.data, rec.data, rec.len);
     buf_reset(&k);
@@ -216,11 +217,12 @@ static void write_all(struct bdir *b, struct out *o)
 {
     long long max = 0;
     char num[32], u[PODIR_ADDR_MAX + 1];
-    int i, nolimit = 0;
+    int i, nolimit = 0, spoof = 0;
 
     put_str(o, OUT_INDEX, POINDEX_KEY_VERSION, POINDEX_VERSION);
     for (i = 0; i < b->npos; i++) {
         write_po(b, o, &b->pos[i], i);
+        spoof += b->pos[i].spoof != PO_SPOOF_OFF;
         if (b->pos[i].maxsize == 0)
             nolimit = 1;
         else if (b->pos[i].maxsize > max)
@@ -230,6 +232,8 @@ static void write_all(struct bdir *b, struct out *o)
     put_str(o, OUT_INDEX, POINDEX_KEY_COUNT, num);
     snprintf(num, sizeof(num), "%lld", nolimit ? 0 : max);
     put_str(o, OUT_INDEX, POINDEX_KEY_MAXSIZE, num);
+    snprintf(num, sizeof(num), "%d", spoof);
+    put_str(o, OUT_INDEX, POINDEX_KEY_SPOOF, num);
     for (i = 0; i < b->nmbxs; i++)
         write_mbx(b, o, &b->mbxs[i]);
     for (i = 0; i < b->naliases; i++) {

@@ -54,8 +54,8 @@ static char *domain_attr(struct bdir *b, int which, int line, const char *name, 
         bdir_error(b, which, line, "%s is not a valid internationalised domain name: %s (%s)", name, why, v);
         return NULL;
     }
-    if (!podir_domain_ok(d)) {
-        bdir_error(b, which, line, "%s is not a valid domain name (%s)", name, v);
+    if ((why = podir_domain_problem(d)) != NULL) {
+        bdir_error(b, which, line, "%s is not a valid domain name: %s (%s)", name, why, v);
         return NULL;
     }
     return xstrdup(d);
@@ -166,6 +166,9 @@ static void po_attr(struct bdir *b, int line, struct bpo *p, const struct mapatt
         if (postate_parse(v, &p->state) < 0)
             bdir_error(b, MAP_POSTOFFICES, line,
                        "state must be active, paused, inbound-only or outbound-only (%s)", v);
+    } else if (strcmp(n, "spoof") == 0) {
+        if (podir_spoof_parse(v, &p->spoof) < 0)
+            bdir_error(b, MAP_POSTOFFICES, line, "spoof must be off, tag or reject (%s)", v);
     } else if (strcmp(n, "postmaster") == 0)
         p->postmaster = name_attr(b, MAP_POSTOFFICES, line, "postmaster", v);
     else if (strcmp(n, "via") == 0)
@@ -196,6 +199,7 @@ static void load_po(struct bdir *b, const struct maprec *r)
 
     p.line = r->line;
     p.outbound = p.autoreply = p.utf8 = 1;
+    p.spoof = PO_SPOOF_TAG;
     p.key = xstrdup(r->key);
     p.value = xstrdup(r->value);
     p.name = name_attr(b, MAP_POSTOFFICES, r->line, "postoffice name", r->key);
@@ -259,16 +263,21 @@ static void load_alias(struct bdir *b, const struct maprec *r)
 {
     struct balias al = { 0 };
     char *target = xstrdup(r->value), *slash = strchr(target, '/');
-    const char *at = strrchr(r->key, '@');
+    const char *at = strrchr(r->key, '@'), *why = NULL;
 
     al.line = r->line;
     str_lower(target);
     al.address = address_key(b, MAP_ALIASES, r->line, "alias", r->key);
-    if (al.address == NULL)
+    if (al.address == NULL) {
         al.address = xstrdup(r->key);
-    else if (at == NULL || !podir_domain_ok(strrchr(al.address, '@') + 1)
-             || (at != r->key && !podir_localpart_ok(r->key, (size_t) (at - r->key))))
-        bdir_error(b, MAP_ALIASES, r->line, "expected user@domain or @domain as the key (%s)", r->key);
+    } else {
+        if (at == NULL)
+            why = "no @domain";
+        else
+            why = at == r->key ? podir_domain_problem(al.address + 1) : podir_address_problem(al.address);
+        if (why)
+            bdir_error(b, MAP_ALIASES, r->line, "expected user@domain or @domain as the key: %s (%s)", why, r->key);
+    }
     if (slash == NULL || strchr(slash + 1, '/') || strpbrk(target, " \t")) {
         bdir_error(b, MAP_ALIASES, r->line, "expected PO/MAILBOX as the value (%s)", r->value);
     } else {

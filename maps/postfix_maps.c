@@ -22,7 +22,9 @@
  *                    ones (their mail is outbound and gets rewritten); every
  *                    other client DISABLE. When something does (spf is not
  *                    off, a postoffice has a maxsize, which Postfix cannot
- *                    enforce per domain), no entry: smtpd_milters for all.
+ *                    enforce per domain, or a spoof= other than off, whose
+ *                    header check needs the message), no entry:
+ *                    smtpd_milters for all.
  *
  * contrib/postfix/native.cf has the main.cf lines that use them; pogate(7)
  * says which check runs where. sendmail keeps the milter path for all.
@@ -207,12 +209,13 @@ static int trusted_nets(const struct bdir *b, const char *text, struct cidr **ne
     return rc;
 }
 
-/* 1 when pogate-milter must see every client: SPF is checked at MAIL, and
- * a postoffice's maxsize is more than Postfix can enforce per domain. */
+/* 1 when pogate-milter must see every client: SPF is checked at MAIL, a
+ * postoffice's maxsize is more than Postfix can enforce per domain, and the
+ * spoofing check of spoof=tag or reject reads the headers of the message. */
 static int milter_for_all(const struct bdir *b, const struct postfix_maps_opts *po)
 {
     for (int i = 0; i < b->npos; i++)
-        if (b->pos[i].maxsize > 0)
+        if (b->pos[i].maxsize > 0 || b->pos[i].spoof != PO_SPOOF_OFF)
             return 1;
     return po->spf_on;
 }
@@ -226,7 +229,8 @@ static void trust_tables(const struct cidr *nets, int n, int milter_all, buf_t *
         cidr_line(trusted, &nets[i], "OK");
     buf_puts(milter, "# written by pogate-map for smtpd_milter_maps: do not edit\n");
     if (milter_all) {
-        buf_puts(milter, "# spf is on or a postoffice has a maxsize: pogate-milter sees every client\n");
+        buf_puts(milter, "# spf is on or a postoffice has a maxsize or spoof=tag|reject: "
+                 "pogate-milter sees every client\n");
         return;
     }
     buf_puts(milter, "# nothing needs pogate-milter inbound: only trusted clients see it\n");

@@ -134,6 +134,8 @@ static void milter_track(const struct track *t, struct tmsg *m, const struct tev
         set(&m->sender_rw, ev->sender_rw);
     if (ev->outbound.n)
         set(&m->outbound, ev->outbound);
+    if (ev->spoof.n)
+        set(&m->spoof, ev->spoof);
     set(&m->verdict, ev->verdict);
     if (m->size < 0)
         m->size = ev->size;

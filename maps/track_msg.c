@@ -226,7 +226,7 @@ void track_free_msg(struct tmsg *m)
         free(r->relay), free(r->text), free(r->agent_status), free(r->agent_text), free(r->path);
     }
     free(m->r);
-    free(m->client), free(m->sender), free(m->sender_rw), free(m->outbound), free(m->msgid);
+    free(m->client), free(m->sender), free(m->sender_rw), free(m->outbound), free(m->msgid), free(m->spoof);
     free(m->verdict), free(m->refusal), free(m->refused), free(m->children);
     buf_free(&m->lines);
     free(m);

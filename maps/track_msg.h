@@ -52,6 +52,7 @@ struct tmsg {
     char qid[24];               /* "" for a refusal before a queue id */
     long long first, last;      /* seconds since the epoch; 0: no stamped line */
     char *client, *sender, *sender_rw, *outbound, *msgid;
+    char *spoof;                /* pogate-milter's spoof= word: "tag:From=<a@b>" */
     char sender_po[2 * PODIR_NAME_MAX + 2];     /* "po/mbx" of a sender the maps know, for queries */
     int sender_looked;
     char *verdict;              /* pogate-milter's */

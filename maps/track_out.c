@@ -123,6 +123,7 @@ void track_out_text(const struct tmsg *m, buf_t *out)
         buf_putc(out, '\n');
     }
     row(out, "outbound", m->outbound);
+    row(out, "spoof", m->spoof);
     row(out, "milter", m->verdict);
     row(out, "refused", m->refusal);
     for (int i = 0; i < m->nr; i++)
@@ -201,6 +202,7 @@ void track_out_json(const struct tmsg *m, buf_t *out)
     key(out, "sender", m->sender);
     key(out, "sender_rewritten", m->sender_rw);
     key(out, "outbound", m->outbound);
+    key(out, "spoof", m->spoof);
     if (m->size >= 0)
         buf_printf(out, ",\"size\":%lld", m->size);
     key(out, "milter_verdict", m->verdict);

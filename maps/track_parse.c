@@ -76,6 +76,18 @@ static struct tslice field(const char *text, const char *end, const char *key, i
     return p ? value(p, end, blank_ends, &next) : none;
 }
 
+/* The value of KEY up to the next blank, brackets and commas in. */
+static struct tslice word_field(const char *text, const char *end, const char *key)
+{
+    const char *p = key_at(text, text, end, key), *q = p;
+
+    if (p == NULL)
+        return none;
+    while (q < end && *q != ' ')
+        q++;
+    return slice(p, q);
+}
+
 static long long number(struct tslice s)
 {
     long long n = 0;
@@ -307,7 +319,7 @@ static enum tkind sendmail_line(const char *text, const char *end, struct tevent
 }
 
 /* pogate-milter's "client=X from=<S> size=N spf=R to=<A>->po/mbx=<C> ...
- * outbound=po/mbx sender=<R> verdict=V". */
+ * outbound=po/mbx sender=<R> spoof=A:From=<F> verdict=V". */
 static enum tkind milter_track(const char *text, const char *end, struct tevent *ev)
 {
     const char *p = text, *next;
@@ -316,6 +328,7 @@ static enum tkind milter_track(const char *text, const char *end, struct tevent 
     ev->sender = field(text, end, "from=", 1);
     ev->size = number(field(text, end, "size=", 1));
     ev->outbound = field(text, end, "outbound=", 1);
+    ev->spoof = word_field(text, end, "spoof=");
     ev->sender_rw = field(text, end, "sender=", 1);
     ev->verdict = field(text, end, "verdict=", 1);
     while ((p = key_at(text, p, end, "to=")) != NULL && ev->nrcpts < TEV_RCPT_MAX) {
@@ -407,7 +420,7 @@ enum tkind track_parse(const struct logline *l, struct tevent *ev)
 
     ev->src = source(l);
     ev->kind = TK_NONE;
-    ev->qid = ev->client = ev->sender = ev->sender_rw = ev->outbound = ev->msgid = ev->child = none;
+    ev->qid = ev->client = ev->sender = ev->sender_rw = ev->outbound = ev->spoof = ev->msgid = ev->child = none;
     ev->stage = ev->verdict = ev->reply = ev->status = ev->dsn = ev->relay = ev->orig_to = none;
     ev->po = ev->mbx = ev->path = none;
     ev->size = -1;

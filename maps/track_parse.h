@@ -55,6 +55,7 @@ struct tevent {
     struct tslice sender;       /* from=<> (without brackets) */
     struct tslice sender_rw;    /* pogate-milter outbound: sender=<>, the rewritten sender */
     struct tslice outbound;     /* pogate-milter outbound: "po/mbx" */
+    struct tslice spoof;        /* pogate-milter inbound: "tag:From=<a@b>,..." */
     struct tslice msgid;
     struct tslice child;        /* TK_CHILD: the new message's queue id */
     struct tslice stage;        /* TK_REJECT, TK_MILTER_REJECT: CONNECT, MAIL, RCPT, DATA, END-OF-MESSAGE */

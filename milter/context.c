@@ -12,6 +12,7 @@
 #include "log.h"
 #include "mem.h"
 #include "outbound.h"
+#include "spoof.h"
 
 struct ctx *ctx_get(SMFICTX *m)
 {
@@ -78,6 +79,7 @@ void ctx_msg_reset(struct ctx *c)
     c->spf_checked = 0;
     buf_reset(&c->spf_header);
     outbound_reset(c);
+    spoof_reset(c);
     c->qid[0] = 0;
     msg_set_queue_id(NULL);
 }

@@ -24,6 +24,7 @@
 #include "verdict.h"
 
 struct outbound_msg;
+struct spoof_msg;
 
 struct ctx {
     /* The connection. */
@@ -49,6 +50,7 @@ struct ctx {
     struct outbound_msg *ob;    /* outbound.c's per-message state, NULL if inbound */
     struct verdict rcpt_refusal;        /* the first refused recipient of a local submission */
     int rcpt_refused;           /* ... applied to the message at its end (client.h) */
+    struct spoof_msg *spoof;    /* spoof.c's kept headers, NULL unless spoof_wanted() */
 };
 
 /* The connection's state, created on first use; NULL only if libmilter fails. */

@@ -13,6 +13,10 @@ int decide_data(const struct data_in *in, const char **why)
         *why = "outbound: headers and sender rewrite";
         return 0;
     }
+    if (in->spoof_check) {
+        *why = "headers to check for spoofing";
+        return 0;
+    }
     if (in->spf_header) {
         *why = "Received-SPF to add";
         return 0;

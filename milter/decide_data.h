@@ -6,7 +6,8 @@
  * its headers, nor its body, nor end of message, and Postfix's cleanup(8)
  * does not read the message a second time for the milter. That is an inbound
  * message with no Received-SPF header to add, no recipient to rewrite to its
- * mailbox's public address, and no recipient postoffice with a maxsize (the
+ * mailbox's public address, no header to check for spoofing (decide_spoof.h),
+ * and no recipient postoffice with a maxsize (the
  * counted size is judged at end of message). Everything else goes on.
  */
 #ifndef POGATE_MILTER_DECIDE_DATA_H
@@ -21,6 +22,7 @@ struct data_in {
     int spf_header;             /* a Received-SPF header waits to be added */
     const struct rcpt *rcpts;   /* the accepted recipients */
     size_t nrcpt;
+    int spoof_check;            /* From:, Sender:, Reply-To: to check for spoofing (spoof_wanted) */
 };
 
 /* 1: accept the message at DATA; 0: go on to end of message, *WHY says

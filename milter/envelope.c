@@ -1,6 +1,7 @@
 /* envelope.c - the envelope stages of pogate-milter: MAIL, RCPT, abort.
  *
- * MAIL: a SASL login trusts the client, then the outbound decisions
+ * MAIL and RCPT: the address syntax first (decide_syntax.c). MAIL: a SASL
+ * login trusts the client, then the outbound decisions
  * (outbound.c), SIZE= against the largest postoffice limit, and SPF
  * (decide_spf.c). RCPT: where the recipient goes (decide_rcpt.c). Each
  * callback only gathers what libmilter hands over, asks the decision, and
@@ -12,6 +13,7 @@
 #include "decide_rcpt.h"
 #include "decide_size.h"
 #include "decide_spf.h"
+#include "decide_syntax.h"
 #include "envarg.h"
 #include "log.h"
 #include "metrics.h"
@@ -48,6 +50,8 @@ sfsistat mlfi_envfrom(SMFICTX *m, char **argv)
         return SMFIS_TEMPFAIL;
     ctx_msg_reset(c);
     ctx_take_qid(c, m);
+    if (decide_syntax(argv[0], 1, &v) != VERDICT_CONTINUE)
+        return ctx_apply(m, c, "MAIL", &v);
     envarg_address(argv[0], &addr);
     c->sender = buf_steal(&addr);
     c->declared_size = envarg_size(argv);
@@ -72,6 +76,8 @@ sfsistat mlfi_envrcpt(SMFICTX *m, char **argv)
 
     if (c == NULL)
         return SMFIS_TEMPFAIL;
+    if (decide_syntax(argv[0], 0, &v) != VERDICT_CONTINUE)
+        return ctx_apply(m, c, "RCPT", &v);
     envarg_address(argv[0], &addr);
     in.addr = addr.data;
     in.declared_size = c->declared_size;

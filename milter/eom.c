@@ -6,7 +6,8 @@
  * the others, headers and body are only counted (and headers passed to the outbound
  * direction); every change happens at end of message, the one stage where
  * libmilter allows envelope changes: the size check against each PO's
- * maxsize (decide_size.c), Received-SPF, the outbound rewrites, and the
+ * maxsize (decide_size.c), Received-SPF, the outbound rewrites, the
+ * inbound spoofing check of From:, Sender: and Reply-To: (spoof.c), and the
  * recipient rewrite to the mailboxes' canonical public addresses
  * (decide_rcpt.c). Each message ends with one tracking line carrying the MTA
  * queue id.
@@ -24,6 +25,7 @@
 #include "log.h"
 #include "mem.h"
 #include "outbound.h"
+#include "spoof.h"
 #include "stages.h"
 
 static sfsistat finish(struct ctx *c, sfsistat st, const char *verdict);
@@ -39,6 +41,7 @@ sfsistat mlfi_data(SMFICTX *m)
     ctx_take_qid(c, m);
     in.outbound = c->ob != NULL;
     in.spf_header = c->spf_checked && c->spf_header.len > 0;
+    in.spoof_check = spoof_wanted(c);
     in.rcpts = c->rcpts;
     in.nrcpt = c->nrcpt;
     if (!decide_data(&in, &why)) {
@@ -57,6 +60,8 @@ sfsistat mlfi_header(SMFICTX *m, char *name, char *value)
         c->size += (long long) (strlen(name) + strlen(value) + 4);    /* ": " and CRLF */
         if (c->ob)
             outbound_header(c, name, value);
+        else if (spoof_wanted(c))
+            spoof_header(c, name, value);
     }
     return c && (c->steps & SMFIP_NR_HDR) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
@@ -75,7 +80,7 @@ sfsistat mlfi_body(SMFICTX *m, unsigned char *chunk, size_t len)
 static void track(struct ctx *c, const char *verdict)
 {
     buf_t line = BUF_INIT;
-    const char *summary = outbound_summary(c);
+    const char *summary = outbound_summary(c), *spoofed = spoof_summary_of(c);
 
     buf_reserve(&line, 256);
     buf_puts(&line, "client=");
@@ -106,6 +111,10 @@ static void track(struct ctx *c, const char *verdict)
     if (*summary) {
         buf_putc(&line, ' ');
         buf_puts(&line, summary);
+    }
+    if (*spoofed) {
+        buf_putc(&line, ' ');
+        buf_puts(&line, spoofed);
     }
     buf_puts(&line, " verdict=");
     buf_puts(&line, verdict);
@@ -160,6 +169,8 @@ sfsistat mlfi_eom(SMFICTX *m)
         return finish(c, ctx_apply(m, c, "END-OF-MESSAGE", &v), "reject-size");
     if (c->ob && (st = outbound_eom(m, c)) != SMFIS_CONTINUE)
         return finish(c, st, st == SMFIS_TEMPFAIL ? "defer" : st == SMFIS_DISCARD ? "discard" : "reject");
+    if ((st = spoof_eom(m, c)) != SMFIS_CONTINUE)
+        return finish(c, st, st == SMFIS_TEMPFAIL ? "defer" : "reject-spoof");
     if (c->spf_checked && c->spf_header.len
         && smfi_insheader(m, 0, "Received-SPF", c->spf_header.data) != MI_SUCCESS) {
         msg_error("smfi_insheader(Received-SPF) failed");

@@ -11,5 +11,6 @@ const struct conf_param milter_params[] = {
     CONF_PARAM(spf, CONF_ENUM, "header", "off|header|reject", struct milter_conf, spf),
     CONF_PARAM(spf_zone_file, CONF_STR, "", NULL, struct milter_conf, spf_zone_file),
     CONF_PARAM(autoreply_action, CONF_ENUM, "reject", "reject|discard", struct milter_conf, autoreply_action),
+    CONF_PARAM(spoof_subject_prefix, CONF_STR, "", NULL, struct milter_conf, spoof_subject_prefix),
 };
 const size_t milter_nparams = sizeof(milter_params) / sizeof(milter_params[0]);

@@ -17,6 +17,7 @@ struct milter_conf {
     int spf;                    /* enum conf_spf */
     char *spf_zone_file;        /* "" = real DNS; else SPF DNS answers from this file only */
     int autoreply_action;       /* enum conf_autoreply_action */
+    char *spoof_subject_prefix; /* put before the Subject: of mail tagged as spoofed, "" = none */
 };
 
 extern const struct conf_param milter_params[];

@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "punycode.h"
 #include "utf8.h"
 
 /* RFC 5322 atext, plus UTF-8 bytes (RFC 6531 atext = atext / UTF8-non-ascii). */
@@ -42,7 +43,23 @@ static int is_dot_atom(const char *s, size_t len)
     return 1;
 }
 
-/* An address literal body (between the brackets): IPv4, IPv6:..., or tag:content. */
+/* RFC 5321 4.1.3 IPv6-addr: eight groups, or at most six around "::" (which
+ * stands for at least two), an IPv4 tail counting as two. inet_pton() takes
+ * the syntax but also "::" for a single group. */
+static int ipv6_groups_ok(const char *s)
+{
+    int groups = 0, compressed = strstr(s, "::") != NULL;
+
+    for (const char *p = s; *p; p++) {
+        if (*p != ':' && (p == s || p[-1] == ':'))
+            groups += strchr(p, '.') && !strchr(p, ':') ? 2 : 1;
+    }
+    return compressed ? groups <= 6 : groups == 8;
+}
+
+/* An address literal body (between the brackets): IPv4 or IPv6:...; a
+ * General-address-literal needs a tag registered with IANA, and IPv6 is the
+ * only one. */
 static enum addr_status check_literal(const char *s, size_t len)
 {
     char tmp[ADDR_DOMAIN_MAX + 1];
@@ -50,48 +67,61 @@ static enum addr_status check_literal(const char *s, size_t len)
     size_t i;
 
     if (len == 0 || len >= sizeof(tmp))
-        return len ? ADDR_ERR_DOMAIN_LONG : ADDR_ERR_DOMAIN;
+        return len ? ADDR_ERR_DOMAIN_LONG : ADDR_ERR_LITERAL;
     memcpy(tmp, s, len);
     tmp[len] = 0;
     if (inet_pton(AF_INET, tmp, bin) == 1)
         return ADDR_OK;
     if (len > 5 && ascii_ncaseeq(tmp, "IPv6:", 5))         /* ABNF strings ignore case */
-        return inet_pton(AF_INET6, tmp + 5, bin) == 1 ? ADDR_OK : ADDR_ERR_DOMAIN;
+        return inet_pton(AF_INET6, tmp + 5, bin) == 1 && ipv6_groups_ok(tmp + 5) ? ADDR_OK : ADDR_ERR_LITERAL;
     for (i = 0; i < len && is_ldh((unsigned char) tmp[i]); i++)
         ;
-    if (i == 0 || i == len || tmp[i] != ':' || tmp[0] == '-' || tmp[i - 1] == '-' || i + 1 == len)
-        return ADDR_ERR_DOMAIN;
-    for (i++; i < len; i++) {
-        unsigned char c = (unsigned char) tmp[i];
+    return i > 0 && i < len && tmp[i] == ':' ? ADDR_ERR_LITERAL_TAG : ADDR_ERR_LITERAL;
+}
 
-        if (c < 33 || c > 126 || c == '[' || c == ']' || c == '\\')
-            return ADDR_ERR_DOMAIN;
+/* One label of a host name: RFC 1035 2.3.1, with RFC 5890 2.3.1's A-labels. */
+static enum addr_status check_label(const char *s, size_t len)
+{
+    int ascii = 1;
+
+    if (len == 0)
+        return ADDR_ERR_LABEL_EMPTY;
+    if (len > ADDR_LABEL_MAX)
+        return ADDR_ERR_LABEL_LONG;
+    if (s[0] == '-' || s[len - 1] == '-')
+        return ADDR_ERR_LABEL_HYPHEN;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char) s[i];
+
+        if (c >= 0x80)
+            ascii = 0;                  /* a U-label: its UTF-8 is check_octets()'s */
+        else if (!is_ldh(c))
+            return ADDR_ERR_LABEL_CHAR;
     }
+    if (ascii && len > 4 && ascii_ncaseeq(s, "xn--", 4) && !punycode_valid(s + 4, len - 4))
+        return ADDR_ERR_ALABEL;
     return ADDR_OK;
 }
 
-/* A domain: LDH (or UTF-8) labels of 1..63 octets, or [address-literal]. */
-static enum addr_status check_domain(const char *s, size_t len)
+enum addr_status addr_check_domain(const char *s, size_t len, unsigned flags)
 {
     size_t start = 0;
+    enum addr_status st;
 
     if (len == 0)
         return ADDR_ERR_EMPTY_DOMAIN;
     if (len > ADDR_DOMAIN_MAX)
         return ADDR_ERR_DOMAIN_LONG;
-    if (s[0] == '[')
-        return s[len - 1] == ']' ? check_literal(s + 1, len - 2) : ADDR_ERR_DOMAIN;
+    if (s[0] == '[') {
+        if (flags & ADDR_NO_LITERAL)
+            return ADDR_ERR_LITERAL_HERE;
+        return s[len - 1] == ']' ? check_literal(s + 1, len - 2) : ADDR_ERR_LITERAL;
+    }
     for (size_t i = 0; i <= len; i++) {
-        unsigned char c = i < len ? (unsigned char) s[i] : '.';
-
-        if (c == '.') {
-            if (i == start || s[start] == '-' || s[i - 1] == '-')
-                return ADDR_ERR_DOMAIN;
-            if (i - start > 63)
-                return ADDR_ERR_DOMAIN_LONG;
+        if (i == len || s[i] == '.') {
+            if ((st = check_label(s + start, i - start)) != ADDR_OK)
+                return st;
             start = i + 1;
-        } else if (!is_ldh(c) && c < 0x80) {
-            return ADDR_ERR_DOMAIN;
         }
     }
     return ADDR_OK;
@@ -119,8 +149,8 @@ static enum addr_status skip_route(const char **p, const char *end)
             return ADDR_ERR_ROUTE;
         for (d = ++s; s < end && *s != ',' && *s != ':'; s++)
             ;
-        if (s >= end || check_domain(d, (size_t) (s - d)) != ADDR_OK)
-            return ADDR_ERR_ROUTE;
+        if (s >= end || addr_check_domain(d, (size_t) (s - d), ADDR_NO_LITERAL) != ADDR_OK)
+            return ADDR_ERR_ROUTE;     /* RFC 5321 At-domain: a name, never a literal */
         if (*s++ == ':')
             break;
     }
@@ -128,10 +158,11 @@ static enum addr_status skip_route(const char **p, const char *end)
     return ADDR_OK;
 }
 
-/* The local part at *P up to '@' or END, unquoted into OUT. */
+/* The local part at *P up to '@' or END, unquoted into OUT; its 64 octets
+ * count as written, quotes and backslashes included. */
 static enum addr_status take_local(const char **p, const char *end, buf_t *out)
 {
-    const char *s = *p;
+    const char *s = *p, *start = *p;
 
     if (s < end && *s == '"') {
         for (s++;; s++) {
@@ -139,8 +170,8 @@ static enum addr_status take_local(const char **p, const char *end, buf_t *out)
                 return ADDR_ERR_SYNTAX;
             if (*s == '"')
                 break;
-            if (*s == '\\' && ++s >= end)
-                return ADDR_ERR_SYNTAX;
+            if (*s == '\\' && (++s >= end || (unsigned char) *s < 32 || (unsigned char) *s > 126))
+                return ADDR_ERR_SYNTAX; /* RFC 5321 quoted-pairSMTP: %d92 %d32-126 */
             buf_putc(out, *s);
         }
         s++;
@@ -154,6 +185,8 @@ static enum addr_status take_local(const char **p, const char *end, buf_t *out)
         }
     }
     *p = s;
+    if (s - start > ADDR_LOCAL_MAX)
+        return ADDR_ERR_LOCAL_LONG;
     return out->len ? ADDR_OK : ADDR_ERR_EMPTY_LOCAL;
 }
 
@@ -204,11 +237,12 @@ static enum addr_status unwrap(const char **sp, const char **ep)
     return ADDR_OK;
 }
 
-static enum addr_status fill(struct addr *a, const buf_t *local, const char *dom, size_t dlen)
+/* WRITTEN is the path's length between its brackets as the client wrote it. */
+static enum addr_status fill(struct addr *a, const buf_t *local, const char *dom, size_t dlen, size_t written)
 {
     if (local->len > ADDR_LOCAL_MAX)
         return ADDR_ERR_LOCAL_LONG;
-    if (local->len + 1 + dlen > ADDR_MAX)
+    if (written + 2 > ADDR_PATH_MAX || local->len + 1 + dlen + 2 > ADDR_PATH_MAX)
         return ADDR_ERR_TOO_LONG;
     memcpy(a->local, local->data, local->len);
     memcpy(a->domain, dom, dlen);
@@ -228,9 +262,11 @@ static enum addr_status parse(const char *s, const char *end, unsigned flags, st
                               buf_t *raw, buf_t *canon)
 {
     enum addr_status st;
+    const char *path;
 
     if ((st = check_octets(s, (size_t) (end - s))) != ADDR_OK || (st = unwrap(&s, &end)) != ADDR_OK)
         return st;
+    path = s;
     if (s == end) {
         a->null = 1;
         return (flags & ADDR_NULL_OK) ? ADDR_OK : ADDR_ERR_EMPTY;
@@ -243,12 +279,12 @@ static enum addr_status parse(const char *s, const char *end, unsigned flags, st
     if (s == end) {
         if (!(flags & ADDR_LOCAL_OK))
             return ADDR_ERR_NO_DOMAIN;
-        return fill(a, canon, "", 0);
+        return fill(a, canon, "", 0, (size_t) (end - path));
     }
     s++;                                /* the '@' */
-    if ((st = check_domain(s, (size_t) (end - s))) != ADDR_OK)
+    if ((st = addr_check_domain(s, (size_t) (end - s), flags)) != ADDR_OK)
         return st;
-    return fill(a, canon, s, (size_t) (end - s));
+    return fill(a, canon, s, (size_t) (end - s), (size_t) (end - path));
 }
 
 enum addr_status addr_parse(const char *s, size_t len, unsigned flags, struct addr *a)
@@ -274,16 +310,24 @@ const char *addr_strerror(enum addr_status st)
     case ADDR_OK: return "valid address";
     case ADDR_ERR_EMPTY: return "empty address";
     case ADDR_ERR_CONTROL: return "control character (NUL, CR, LF, ...) in address";
-    case ADDR_ERR_SYNTAX: return "malformed address";
+    case ADDR_ERR_SYNTAX: return "malformed address (RFC 5321 4.1.2)";
     case ADDR_ERR_8BIT: return "8-bit octets that are not UTF-8 in address";
-    case ADDR_ERR_ROUTE: return "malformed source route";
+    case ADDR_ERR_ROUTE: return "malformed source route (RFC 5321 4.1.2 At-domain)";
     case ADDR_ERR_NO_DOMAIN: return "address has no domain";
     case ADDR_ERR_EMPTY_LOCAL: return "empty local part";
     case ADDR_ERR_EMPTY_DOMAIN: return "empty domain";
     case ADDR_ERR_DOMAIN: return "malformed domain";
-    case ADDR_ERR_LOCAL_LONG: return "local part longer than 64 octets";
-    case ADDR_ERR_DOMAIN_LONG: return "domain longer than 255 octets or label longer than 63";
-    case ADDR_ERR_TOO_LONG: return "address longer than 320 octets";
+    case ADDR_ERR_LOCAL_LONG: return "local part longer than 64 octets (RFC 5321 4.5.3.1.1)";
+    case ADDR_ERR_DOMAIN_LONG: return "domain longer than 255 octets (RFC 5321 4.5.3.1.2)";
+    case ADDR_ERR_TOO_LONG: return "path longer than 256 octets (RFC 5321 4.5.3.1.3)";
+    case ADDR_ERR_LABEL_EMPTY: return "empty domain label (RFC 1035 2.3.1)";
+    case ADDR_ERR_LABEL_LONG: return "domain label longer than 63 octets (RFC 1035 2.3.4)";
+    case ADDR_ERR_LABEL_HYPHEN: return "domain label starts or ends with a hyphen (RFC 1035 2.3.1)";
+    case ADDR_ERR_LABEL_CHAR: return "domain label not made of letters, digits and hyphens (RFC 1035 2.3.1)";
+    case ADDR_ERR_ALABEL: return "xn-- label that is not an A-label: no valid Punycode after the prefix (RFC 5890 2.3.2.1)";
+    case ADDR_ERR_LITERAL: return "malformed address literal (RFC 5321 4.1.3)";
+    case ADDR_ERR_LITERAL_TAG: return "address literal tag other than IPv6 (RFC 5321 4.1.3: tags are registered)";
+    case ADDR_ERR_LITERAL_HERE: return "address literal where only a domain name may stand";
     }
     return "unknown address error";
 }

@@ -34,6 +34,7 @@ static const char *const v_conn[] = { "accept", "reject", "tempfail", NULL };
 static const char *const v_rcpt[] = { "accept", "unknown", "reject", "tempfail", NULL };
 static const char *const v_out[] = { "accept", "reject", NULL };
 static const char *const v_dlv[] = { "delivered", "deferred", "bounced", NULL };
+static const char *const v_spoof[] = { "tag", "reject", NULL };
 
 static const struct family families[] = {
     { "pogate_milter_connections_total", 0, "verdict", v_conn,
@@ -46,6 +47,8 @@ static const struct family families[] = {
       "Deliveries by pogate-lda and pogate-lmtp, one per recipient, by postoffice and status." },
     { "pogate_delivered_bytes_total", 1, NULL, NULL,
       "Message bytes delivered, once per recipient, by postoffice." },
+    { "pogate_milter_spoofed_messages_total", 1, "action", v_spoof,
+      "Inbound messages forging an address of the postoffice in From:, Sender: or Reply-To:, by action." },
 };
 
 /* Upper bounds of the duration buckets, in seconds, as text and in microseconds. */
@@ -131,6 +134,11 @@ void metrics_recipient(const char *po, const char *verdict)
 void metrics_outbound(const char *po, const char *verdict)
 {
     add(families[2].name, po ? po : "", "verdict", verdict, 1);
+}
+
+void metrics_spoofed(const char *po, const char *action)
+{
+    add(families[5].name, po ? po : "", "action", action, 1);
 }
 
 void metrics_delivery(const char *po, const char *status, long long bytes, const struct timespec *started)

@@ -9,6 +9,7 @@
  *   pogate_milter_connections_total{verdict}                  accept reject tempfail
  *   pogate_milter_recipients_total{postoffice,verdict}        accept unknown reject tempfail
  *   pogate_milter_outbound_messages_total{postoffice,verdict} accept reject
+ *   pogate_milter_spoofed_messages_total{postoffice,action}   tag reject
  *   pogate_deliveries_total{postoffice,status}                delivered deferred bounced
  *   pogate_delivered_bytes_total{postoffice}
  *   pogate_delivery_duration_seconds                          histogram
@@ -43,6 +44,10 @@ struct counters *metrics_counters(void);
 void metrics_connection(const char *verdict);
 void metrics_recipient(const char *po, const char *verdict);
 void metrics_outbound(const char *po, const char *verdict);
+
+/* An inbound message forged an address of PO; ACTION is that PO's spoof=
+ * ("tag" or "reject"), what was done is the strictest of them. */
+void metrics_spoofed(const char *po, const char *action);
 
 /* One recipient's delivery ended with STATUS ("delivered", "deferred",
  * "bounced"), STARTED (CLOCK_MONOTONIC) being when it began; BYTES count

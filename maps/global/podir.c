@@ -79,7 +79,10 @@ static enum podir_result po_record(struct podir *d, const char *name, struct po 
 
     if (rc <= 0)
         return rc < 0 ? PODIR_ERROR : PODIR_NOT_PO;
-    if (fields(v, len, f, POINDEX_PO_FIELDS) < 0 || postate_parse(f[9], &state) < 0)
+    enum po_spoof spoof;
+
+    if (fields(v, len, f, POINDEX_PO_FIELDS) < 0 || postate_parse(f[9], &state) < 0
+        || podir_spoof_parse(f[19], &spoof) < 0)
         return corrupt(d, "postoffice", name);
     if (po) {
         po->name = f[0], po->domain = f[1], po->alias_domains = f[2], po->internal = f[3];
@@ -87,7 +90,7 @@ static enum podir_result po_record(struct podir *d, const char *name, struct po 
         po->maxsize = num(f[5]), po->quota = num(f[6]);
         po->outbound = (int) num(f[7]), po->autoreply = (int) num(f[8]);
         po->state = state, po->paused = (int) num(f[10]), po->held = (int) num(f[11]);
-        po->postmaster = f[12], po->via = f[13];
+        po->postmaster = f[12], po->via = f[13], po->spoof = spoof;
         po->content = strcmp(f[14], "7bit") == 0 ? PO_CONTENT_7BIT : PO_CONTENT_RAW;
         po->max_line = (int) num(f[15]), po->charset = f[16];
         po->pickup = (int) num(f[17]), po->utf8 = (int) num(f[18]);
@@ -231,6 +234,28 @@ enum podir_access podir_access_sa(struct podir *d, const struct sockaddr *sa)
 long long podir_max_size(struct podir *d)
 {
     return d ? d->maxsize : 0;
+}
+
+int podir_spoof_any(struct podir *d)
+{
+    return d ? d->spoof > 0 : 0;
+}
+
+static const char *const spoof_names[] = { "off", "tag", "reject" };
+
+const char *podir_spoof_name(enum po_spoof s)
+{
+    return s <= PO_SPOOF_REJECT ? spoof_names[s] : "off";
+}
+
+int podir_spoof_parse(const char *s, enum po_spoof *out)
+{
+    for (int i = 0; i <= PO_SPOOF_REJECT; i++)
+        if (strcmp(s, spoof_names[i]) == 0) {
+            *out = (enum po_spoof) i;
+            return 0;
+        }
+    return -1;
 }
 
 int podir_po_count(struct podir *d)

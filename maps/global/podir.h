@@ -30,6 +30,9 @@ enum po_store { PO_STORE_MAILDIR, PO_STORE_MAILBAG };
 enum po_content { PO_CONTENT_RAW, PO_CONTENT_7BIT };
 #define PO_LINE_MIN 78          /* max_line: a folded header line must fit */
 #define PO_LINE_MAX 998         /* RFC 5322 2.1.1, and the default */
+/* spoof=: what pogate-milter does with inbound mail from an untrusted client
+ * whose From:, Sender: or Reply-To: names an address at this PO's domains. */
+enum po_spoof { PO_SPOOF_OFF, PO_SPOOF_TAG, PO_SPOOF_REJECT };
 
 /* One postoffice (postoffices map). */
 struct po {
@@ -52,6 +55,7 @@ struct po {
     const char *charset;        /* content=7bit: convert text to it; "" or NULL: leave it */
     int pickup;                 /* 1: pogate-pickup sends what it leaves in outbag/new */
     int utf8;                   /* 1: its software stores UTF-8 (SMTPUTF8) addresses */
+    enum po_spoof spoof;
 };
 
 /* One mailbox (mailboxes map), filled in a caller-owned struct. */
@@ -102,6 +106,13 @@ enum podir_access podir_access_sa(struct podir *d, const struct sockaddr *sa);
 
 /* Largest maxsize of any PO (0 when some PO has none): the LMTP/SMTP SIZE to announce. */
 long long podir_max_size(struct podir *d);
+
+/* 1 when some PO has spoof= other than off: inbound headers must be read. */
+int podir_spoof_any(struct podir *d);
+
+/* "off", "tag" or "reject"; podir_spoof_parse: 0, or -1 for another word. */
+const char *podir_spoof_name(enum po_spoof s);
+int podir_spoof_parse(const char *s, enum po_spoof *out);
 
 /* Number of POs, and the i-th one (0 <= i < count): for listing and mailbag scans. */
 int podir_po_count(struct podir *d);

@@ -59,7 +59,7 @@ static int read_header(struct podir *d, const char **why)
         return -1;
     }
     if (small_num(d, POINDEX_KEY_COUNT, &count) < 0 || count > 1000000000
-        || small_num(d, POINDEX_KEY_MAXSIZE, &d->maxsize) < 0) {
+        || small_num(d, POINDEX_KEY_MAXSIZE, &d->maxsize) < 0 || small_num(d, POINDEX_KEY_SPOOF, &d->spoof) < 0) {
         *why = "corrupt index header: run pogate-map";
         return -1;
     }

@@ -14,6 +14,7 @@ struct podir {
     atomic_int refs;            /* podir_open: 1; each podir_get adds one */
     int count;                  /* POs */
     long long maxsize;
+    long long spoof;            /* POs with spoof= other than off */
     const unsigned char *x4, *x6;       /* access prefix lengths in use, longest first */
     size_t nx4, nx6;
 };

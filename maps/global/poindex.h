@@ -7,13 +7,15 @@
  *
  *   V:              format version, POINDEX_VERSION
  *   S:count         number of postoffices;  S:maxsize  largest maxsize (0: none)
+ *   S:spoof         number of postoffices with spoof= other than off
  *   P:po            PO record: POINDEX_PO_FIELDS NUL-terminated fields, in
  *                   order name, domain, alias domains, internal, store,
  *                   maxsize, quota, outbound, autoreply, state (as written),
  *                   inbound stopped and outbound stopped (0/1: its state or
  *                   its hub's), postmaster, via, content (raw or 7bit),
  *                   max_line, charset ("": none), pickup (0/1: outbag read
- *                   by pogate-pickup), utf8 (0/1: UTF-8 addresses stored)
+ *                   by pogate-pickup), utf8 (0/1: UTF-8 addresses stored),
+ *                   spoof (off, tag, reject)
  *   O:i             name of the i-th PO, 0 <= i < S:count
  *   D:domain        PO name, for public, alias and internal domains
  *   M:po/mbx        mailbox record: NUL-terminated fields
@@ -31,11 +33,12 @@
 #define POGATE_POINDEX_H
 
 #define POINDEX_VERSION         "pogate-index 4"
-#define POINDEX_PO_FIELDS       19
+#define POINDEX_PO_FIELDS       20
 
 #define POINDEX_KEY_VERSION     "V:"
 #define POINDEX_KEY_COUNT       "S:count"
 #define POINDEX_KEY_MAXSIZE     "S:maxsize"
+#define POINDEX_KEY_SPOOF       "S:spoof"
 #define POINDEX_PO              "P:"
 #define POINDEX_PO_AT           "O:"
 #define POINDEX_DOMAIN          "D:"

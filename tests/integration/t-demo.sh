@@ -10,6 +10,8 @@ out=$TESTTMP/demo.out
 DEMO_BUILDDIR=$BUILDDIR TESTTMP= bash "$SRCDIR/contrib/demo/run" >"$out" 2>&1
 status=$?
 is "contrib/demo/run exits 0" "$status" 0
+like "it says the default spoof=tag gives pogate-milter every client on the native path" "$(cat "$out")" \
+    'every client: spoof=tag \(the default\)'
 [ "$status" = 0 ] || sed 's/^/# /' "$out"
 log=$(cat "$out")
 like "inbound to an alias queued" "$log" '250 2\.0\.0 Ok: queued as'

@@ -55,7 +55,7 @@ take_port inet_port
 
 conf=$TESTTMP/conf store=$TESTTMP/store run=$TESTTMP/run sink=$TESTTMP/sink
 sock=$run/milter.sock mlog=$TESTTMP/milter.log plog=$TESTTMP/pogate.log
-relay_pid='' inet_pid='' inet_stopped='' DC_PID=''
+relay_pid='' inet_pid='' inet_stopped=''
 # Two private Postfix instances: the relay host (pogate's) and, for the
 # retry case, an MTA of the Internet. use_relay / use_inet point the
 # pf_* and mta_* functions at one of them.
@@ -66,7 +66,7 @@ cleanup() {
     if [ -d "$TESTTMP/postfix" ]; then use_relay; mta_stop; fi
     milter_stop
     e2e_sink_stop
-    if [ -n "$DC_PID" ]; then kill "$DC_PID" 2>/dev/null; wait "$DC_PID" 2>/dev/null; fi
+    e2e_sasl_stop
 }
 at_exit cleanup
 
@@ -104,37 +104,10 @@ pf_conf "mynetworks = 127.0.0.1/32" \
 dc=$TESTTMP/dovecot
 have_sub=0
 if command -v dovecot >/dev/null && command -v openssl >/dev/null; then
-    mkdir -p "$dc/run" "$dc/state"
+    mkdir -p "$dc"
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=relay.test \
         -keyout "$dc/key.pem" -out "$dc/cert.pem" >/dev/null 2>&1
-    echo 'jsmith@sales.po:{PLAIN}po-secret' >"$dc/passwd"
-    cat >"$dc/dovecot.conf" <<DC
-base_dir = $dc/run
-state_dir = $dc/state
-log_path = $dc/dovecot.log
-protocols =
-ssl = no
-auth_mechanisms = plain
-auth_failure_delay = 0
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u $dc/passwd
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=/nonexistent
-}
-service auth {
-  unix_listener $dc/auth {
-    mode = 0660
-    user = postfix
-    group = postfix
-  }
-}
-DC
-    dovecot -F -c "$dc/dovecot.conf" >"$dc/dovecot.out" 2>&1 &
-    DC_PID=$!
-    if wait_for 20 test -S "$dc/auth"; then
+    if e2e_sasl_start "$dc" jsmith@sales.po po-secret; then
         have_sub=1
         pf_conf "smtpd_tls_cert_file = $dc/cert.pem" "smtpd_tls_key_file = $dc/key.pem" \
             "smtpd_sasl_type = dovecot" "smtpd_sasl_path = $dc/auth"

@@ -6,7 +6,8 @@
 # 127.0.0.2 (untrusted, not allowed to relay) and Postfix's smtp-sink on
 # 127.0.0.1 for what leaves; postoffice users send from 127.0.0.1 (access
 # TRUST). Checked: inbound to a mailbox, an alias, a catch-all and a mailbag
-# postoffice, recipients rewritten to the canonical address, unknown mailbox
+# postoffice, recipients rewritten to the canonical address, unknown mailbox,
+# a local part past RFC 5321's 64 octets
 # and foreign or internal domains refused at RCPT; outbound sender and From:
 # rewritten, byte for byte at the sink, outbound=no refused, a second
 # daemon named in outbound_services ({daemon_name}) marks outbound; a postoffice
@@ -174,6 +175,10 @@ r=$(from_net someone@internet.example 'friend%internet.example@sales.example.com
 like "a percent hack at a PO domain is no relay: 550 5.1.1" "$r" '<\*\* 550 5\.1\.1 '
 r=$(from_net someone@internet.example John.Smith@SALES.Example.COM --quit-after RCPT)
 like "a PO domain in capitals is relayed and resolved" "$r" '<-  250 2\.1\.5 '
+# RFC 5321's limits: sendmail passes these on, pogate-milter refuses them naming the rule.
+r=$(from_net someone@internet.example "$(printf 'a%.0s' $(seq 1 65))@sales.example.com" --quit-after RCPT)
+like "a 65-octet local part: 501 5.1.3, the rule named" "$r" \
+    '<\*\* 501 5\.1\.3 Bad recipient address syntax: local part longer than 64 octets \(RFC 5321 4\.5\.3\.1\.1\)'
 
 if [ "$delay" != 0 ]; then
     r=$(from_net spammer@internet.example john.smith@sales.example.com --quit-after RCPT)

@@ -6,7 +6,7 @@
 # tables pogate-map writes (recipients, virtual, access.cidr, trusted.cidr,
 # senders, milter.cidr) and pogate-milter sees only the trusted clients.
 # The same postoffice directory (contrib/demo/conf, spf = off, without its
-# per-postoffice maxsize) drives both. On each path, from the Internet
+# per-postoffice maxsize, spoof=off) drives both. On each path, from the Internet
 # (127.0.0.2, untrusted): a mailbox and an alias delivered to the mailbox
 # under its public address, a catch-all, an unknown mailbox refused 550
 # 5.1.1 at RCPT, a postoffice sender refused 550 5.7.1, a client the access
@@ -15,7 +15,8 @@
 # difference: on the native path pogate-milter logged nothing for the
 # Internet's mail, on the milter path a line for each (the message to a
 # public address accepted at DATA, size=-). And pogate-map's
-# switch: spf on or a maxsize give every client to the milter.
+# switch: spf on, a maxsize or a spoof= other than off (the default tag)
+# give every client to the milter.
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/mta.sh"
 . "$SRCDIR/tests/lib/milter.sh"
@@ -45,7 +46,7 @@ path() {
     local name=$1 conf=$TESTTMP/$1/conf store=$TESTTMP/$1/store run=$TESTTMP/$1/run
     local mlog=$TESTTMP/$1/milter.log plog=$TESTTMP/$1/pogate.log out f port
     e2e_conf "$conf" "$store" "$run" "$plog" "socket_group = postfix"
-    sed -i 's/ maxsize=[^ ]*//' "$conf/postoffices"
+    sed -i -e 's/ maxsize=[^ ]*//' -e 's/^[A-Z][^ ]* .*/& spoof=off/' "$conf/postoffices"
     echo "127.0.0.3 REJECT" >>"$conf/access"
     check "$name: pogate-map compiles the demo postoffices" "$POGATE_MAP" -c "$conf"
     check "$name: pogate-milter starts" milter_start "$conf" "$run/milter.sock" "$mlog"
@@ -124,4 +125,11 @@ is "spf = header: likewise" "$(grep -vc '^#' "$c/milter.cidr")" 0
 sed -i 's/^spf = .*/spf = off/' "$c/pogate.conf"
 "$POGATE_MAP" -c "$c"
 is "spf = off, no maxsize: only trusted clients" "$(grep -c DISABLE "$c/milter.cidr")" 2
+sed -i 's/^\(LEGACY .*\) spoof=off/\1 spoof=tag/' "$c/postoffices"
+"$POGATE_MAP" -c "$c"
+is "one postoffice with spoof=tag: every client to pogate-milter" \
+    "$(grep -vc '^#' "$c/milter.cidr"):$(grep -c 'pogate-milter sees every client' "$c/milter.cidr")" "0:1"
+sed -i 's/ spoof=[a-z]*//' "$c/postoffices"
+"$POGATE_MAP" -c "$c"
+is "spoof= left out (the default, tag): likewise" "$(grep -vc '^#' "$c/milter.cidr")" 0
 done_testing

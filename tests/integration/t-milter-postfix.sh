@@ -2,7 +2,8 @@
 # t-milter-postfix.sh - pogate-milter behind a real private Postfix (milter on
 # a unix socket): an SMTP client sees 550 5.1.1 for an unknown PO mailbox,
 # and the accepted message leaves Postfix addressed to the canonical
-# recipients (PO domains go to discard(8) here, whose log line names them).
+# recipients (PO domains go to discard(8) here, whose log line names them);
+# paths past RFC 5321's limits, which Postfix passes on, refused 501 by the milter.
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/milter.sh"
 . "$SRCDIR/tests/lib/postfix.sh"
@@ -48,4 +49,15 @@ like "milter tracking line carries the Postfix queue id" "$(cat "$mlog")" "$qid:
 
 out=$(pf_send someone@elsewhere.example admin@paused.example.com --quit-after RCPT 2>&1)
 like "paused PO: 451 4.2.1" "$out" '<\*\* 451 4\.2\.1 '
+
+# RFC 5321's limits: Postfix passes these on, pogate-milter refuses them naming the rule.
+long=$(printf 'a%.0s' $(seq 1 65))
+out=$(pf_send someone@elsewhere.example "$long@sales.example.com" --quit-after RCPT 2>&1)
+like "a 65-octet local part: 501 5.1.3, the rule named" "$out" \
+    '<\*\* 501 5\.1\.3 Bad recipient address syntax: local part longer than 64 octets \(RFC 5321 4\.5\.3\.1\.1\)'
+out=$(pf_send someone@ex_ample.example js@sales.example.com --quit-after RCPT 2>&1)
+like "an underscore in the sender's domain: 501 5.1.7" "$out" \
+    '<\*\* 501 5\.1\.7 Bad sender address syntax: domain label not made of letters, digits and hyphens'
+like "... logged with the stage and the client" "$(cat "$mlog")" \
+    'reject: MAIL from localhost\[127\.0\.0\.1\]: 501 5\.1\.7 Bad sender address syntax'
 done_testing

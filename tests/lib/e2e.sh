@@ -14,6 +14,12 @@
 #                a message in DIR (its output in DIR.log); waits until it
 #                listens; sets E2E_SINK_PID
 #   e2e_sink_stop            stop it (safe twice, safe in a trap)
+#   e2e_sasl_start DIR USER PASS  a private Dovecot auth service (auth only,
+#                no mail protocols) under DIR with one user, its socket
+#                DIR/auth for Postfix's smtpd_sasl_path (user postfix may
+#                connect); waits for it; sets E2E_DC_PID (empty on failure,
+#                then DIR/dovecot.out and dovecot.log say why)
+#   e2e_sasl_stop            stop it (safe twice, safe in a trap)
 
 e2e_conf() {
     local dir=$1 store=$2 run=$3 log=$4 extra=${5:-}
@@ -41,6 +47,48 @@ e2e_sink_start() {
     "$sink" -u postfix -d "$dir/%Y%m%d%H%M%S." "127.0.0.1:$port" 100 >"$dir.log" 2>&1 &
     E2E_SINK_PID=$!
     wait_for 10 loopback_listens "$port"
+}
+
+e2e_sasl_start() {
+    local dc=$1 user=$2 pass=$3
+    mkdir -p "$dc/run" "$dc/state"
+    echo "$user:{PLAIN}$pass" >"$dc/passwd"
+    cat >"$dc/dovecot.conf" <<DC
+base_dir = $dc/run
+state_dir = $dc/state
+log_path = $dc/dovecot.log
+protocols =
+ssl = no
+auth_mechanisms = plain
+auth_failure_delay = 0
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $dc/passwd
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=/nonexistent
+}
+service auth {
+  unix_listener $dc/auth {
+    mode = 0660
+    user = postfix
+    group = postfix
+  }
+}
+DC
+    dovecot -F -c "$dc/dovecot.conf" >"$dc/dovecot.out" 2>&1 &
+    E2E_DC_PID=$!
+    wait_for 20 test -S "$dc/auth" && return 0
+    e2e_sasl_stop
+    return 1
+}
+
+e2e_sasl_stop() {
+    [ -n "${E2E_DC_PID:-}" ] || return 0
+    kill "$E2E_DC_PID" 2>/dev/null
+    wait "$E2E_DC_PID" 2>/dev/null
+    E2E_DC_PID=
 }
 
 e2e_sink_stop() {

@@ -18,6 +18,10 @@ if [ -z "${TESTTMP:-}" ]; then
     TESTTMP=$(mktemp -d /tmp/pogate-test.XXXXXX)
     chmod 755 "$TESTTMP"
     _tap_pid=$$
+    # As tests/run marks the directories it makes: another run of the suite
+    # on this machine then leaves this one alone (its not_ours), though no
+    # process was started with it in its environment.
+    echo $$ >"$TESTTMP/.runner"
     _tap_rmtmp() { rm -rf "$TESTTMP"; }
     builtin trap '_tap_rmtmp' EXIT
     # A script's own EXIT trap comes before the removal instead of replacing it:

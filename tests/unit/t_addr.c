@@ -84,15 +84,15 @@ static void test_domains(void)
     good("<a@[192.0.2.1]>", 0, "a@[192.0.2.1]", "a@[192.0.2.1]");
     good("<a@[IPv6:2001:db8::1]>", 0, "a@[ipv6:2001:db8::1]", "a@[ipv6:2001:db8::1]");
     good("<a@x-y.example>", 0, "a@x-y.example", "a@x-y.example");
-    bad("<a@[192.0.2.256]>", 17, 0, ADDR_ERR_DOMAIN, "bad IPv4 literal");
-    bad("<a@[IPv6:zz::1]>", 16, 0, ADDR_ERR_DOMAIN, "bad IPv6 literal");
-    bad("<a@[192.0.2.1>", 14, 0, ADDR_ERR_DOMAIN, "unclosed literal");
-    bad("<a@-x.example>", 14, 0, ADDR_ERR_DOMAIN, "label starting with a hyphen");
-    bad("<a@x-.example>", 14, 0, ADDR_ERR_DOMAIN, "label ending with a hyphen");
-    bad("<a@x..example>", 14, 0, ADDR_ERR_DOMAIN, "empty label");
-    bad("<a@example.com.>", 16, 0, ADDR_ERR_DOMAIN, "trailing dot");
-    bad("<a@ex_ample.com>", 16, 0, ADDR_ERR_DOMAIN, "underscore in a host name");
-    bad("<a@b@example.com>", 17, 0, ADDR_ERR_DOMAIN, "two @");
+    bad("<a@[192.0.2.256]>", 17, 0, ADDR_ERR_LITERAL, "bad IPv4 literal");
+    bad("<a@[IPv6:zz::1]>", 16, 0, ADDR_ERR_LITERAL, "bad IPv6 literal");
+    bad("<a@[192.0.2.1>", 14, 0, ADDR_ERR_LITERAL, "unclosed literal");
+    bad("<a@-x.example>", 14, 0, ADDR_ERR_LABEL_HYPHEN, "label starting with a hyphen");
+    bad("<a@x-.example>", 14, 0, ADDR_ERR_LABEL_HYPHEN, "label ending with a hyphen");
+    bad("<a@x..example>", 14, 0, ADDR_ERR_LABEL_EMPTY, "empty label");
+    bad("<a@example.com.>", 16, 0, ADDR_ERR_LABEL_EMPTY, "trailing dot");
+    bad("<a@ex_ample.com>", 16, 0, ADDR_ERR_LABEL_CHAR, "underscore in a host name");
+    bad("<a@b@example.com>", 17, 0, ADDR_ERR_LABEL_CHAR, "two @");
     bad("<a b@example.com>", 17, 0, ADDR_ERR_SYNTAX, "blank in an unquoted local part");
     bad("<a@example.com", 14, 0, ADDR_ERR_SYNTAX, "missing >");
     bad("<a(c)@example.com>", 18, 0, ADDR_ERR_SYNTAX, "comment in an envelope address");
@@ -109,7 +109,7 @@ static void test_injection(void)
     bad("<a\x7f@example.com>", 16, 0, ADDR_ERR_CONTROL, "DEL");
     /* '/' is atext: such a local part is legal, and only ever a key, never a path */
     good("<../../etc@example.com>", 0, "\"../../etc\"@example.com", "\"../../etc\"@example.com");
-    bad("<a@example.com/../x>", 20, 0, ADDR_ERR_DOMAIN, "slash in a domain");
+    bad("<a@example.com/../x>", 20, 0, ADDR_ERR_LABEL_CHAR, "slash in a domain");
 }
 
 static void test_8bit(void)
@@ -138,17 +138,108 @@ static void test_lengths(void)
     bad(buf, (size_t) n, 0, ADDR_ERR_LOCAL_LONG, "quoted local part of 65 with its quotes");
     memset(label, 'a', 63);
     label[63] = 0;
-    /* 4 labels of 63 + 3 dots = 255 */
+    /* 4 labels of 63 + 3 dots = 255, the longest domain; but no path of 256 holds it */
     n = snprintf(buf, sizeof(buf), "%064d@%s.%s.%s.%s", 0, label, label, label, label);
-    is_int(addr_parse(buf, (size_t) n, 0, &a), ADDR_OK, "64 + 255 octets: the longest address");
-    is_int(strlen(a.key), 320, "320-octet key kept whole");
+    bad(buf, (size_t) n, 0, ADDR_ERR_TOO_LONG, "64 + 255 octets: a path of 322");
+    n = snprintf(buf, sizeof(buf), "%s.%s.%s.%s", label, label, label, label);
+    is_int(addr_check_domain(buf, (size_t) n, 0), ADDR_OK, "255-octet domain on its own");
+    /* <local@domain> of 256: 64 + 1 + 189 + 2 */
+    n = snprintf(buf, sizeof(buf), "<%064d@%s.%s.%.61s>", 0, label, label, label);
+    is_int(n, 256, "the path below is 256 octets");
+    is_int(addr_parse(buf, (size_t) n, 0, &a), ADDR_OK, "256-octet path: the longest");
+    is_int(strlen(a.key), 254, "254-octet key kept whole");
+    n = snprintf(buf, sizeof(buf), "<%064d@%s.%s.%.62s>", 0, label, label, label);
+    bad(buf, (size_t) n, 0, ADDR_ERR_TOO_LONG, "257-octet path");
+    n = snprintf(buf, sizeof(buf), "<@%s.%s:a@b.example>", label, label);
+    is_int(addr_parse(buf, (size_t) n, 0, &a), ADDR_OK, "a source route counts in the path ...");
+    n = snprintf(buf, sizeof(buf), "<@%s.%s.%s.%.60s:a@b.example>", label, label, label, label);
+    bad(buf, (size_t) n, 0, ADDR_ERR_TOO_LONG, "... and makes it too long");
+    /* as written: a quoted-pair counts, though the canonical form drops it */
+    n = snprintf(buf, sizeof(buf), "\"%061d\\a\"@x.org", 0);
+    bad(buf, (size_t) n, 0, ADDR_ERR_LOCAL_LONG, "65 octets as written, 64 canonical");
     n = snprintf(buf, sizeof(buf), "a@%s.%s.%s.%.62s.a", label, label, label, label);
     bad(buf, (size_t) n, 0, ADDR_ERR_DOMAIN_LONG, "256-octet domain");
     n = snprintf(buf, sizeof(buf), "a@%s%s", label, "a.com");
-    bad(buf, (size_t) n, 0, ADDR_ERR_DOMAIN_LONG, "64-octet label");
+    bad(buf, (size_t) n, 0, ADDR_ERR_LABEL_LONG, "64-octet label");
     memset(buf, 'a', sizeof(buf) - 1);
     buf[sizeof(buf) - 1] = 0;
     bad(buf, strlen(buf), 0, ADDR_ERR_TOO_LONG, "2 KB of input");
+}
+
+/* Each RFC 1035 / RFC 5890 label rule, through addr_check_domain() itself. */
+static void test_labels(void)
+{
+    char label[65];
+    size_t n;
+
+    is_int(addr_check_domain("a.b-c.d1", 8, 0), ADDR_OK, "letters, digits, inner hyphens");
+    is_int(addr_check_domain("org", 3, 0), ADDR_OK, "a single label (RFC 5321 allows it)");
+    is_int(addr_check_domain("c--n.com", 8, 0), ADDR_OK, "two hyphens inside a label");
+    is_int(addr_check_domain("xn--hxajbheg2az3al.xn--jxalpdlp", 31, 0), ADDR_OK, "A-labels");
+    is_int(addr_check_domain("xn--.example", 12, 0), ADDR_ERR_LABEL_HYPHEN, "xn-- alone ends with a hyphen");
+    is_int(addr_check_domain("xn--80ak6aa92e.com", 18, 0), ADDR_OK, "A-label of Cyrillic text");
+    is_int(addr_check_domain("xn--abc-.com", 12, 0), ADDR_ERR_LABEL_HYPHEN, "xn--abc- ends with a hyphen");
+    is_int(addr_check_domain("xn--zzzzzzzzzzzz.com", 20, 0), ADDR_ERR_ALABEL, "Punycode past U+10FFFF");
+    is_int(addr_check_domain("xn--abc-d-.com", 14, 0), ADDR_ERR_LABEL_HYPHEN, "hyphen at the end again");
+    is_int(addr_check_domain("xn--ab_c.com", 12, 0), ADDR_ERR_LABEL_CHAR, "A-label with an underscore");
+    is_int(addr_check_domain("xn--abc-9.com", 13, 0), ADDR_ERR_ALABEL, "Punycode that ends inside a digit run");
+    is_int(addr_check_domain("xn--test.com", 12, 0), ADDR_ERR_ALABEL, "xn--test: Punycode that ends early");
+    is_int(addr_check_domain("xn--a.com", 9, 0), ADDR_OK, "xn--a decodes (to U+0080, which IDNA2008 refuses: not judged here)");
+    is_int(addr_check_domain("xn--a-.example", 14, 0), ADDR_ERR_LABEL_HYPHEN, "an A-label ends with no hyphen");
+    is_int(addr_check_domain("a.-b", 4, 0), ADDR_ERR_LABEL_HYPHEN, "leading hyphen");
+    is_int(addr_check_domain("a-.b", 4, 0), ADDR_ERR_LABEL_HYPHEN, "trailing hyphen");
+    is_int(addr_check_domain(".a", 2, 0), ADDR_ERR_LABEL_EMPTY, "leading dot");
+    is_int(addr_check_domain("a b", 3, 0), ADDR_ERR_LABEL_CHAR, "blank");
+    is_int(addr_check_domain("a_b", 3, 0), ADDR_ERR_LABEL_CHAR, "underscore");
+    is_int(addr_check_domain("a+b.c", 5, 0), ADDR_ERR_LABEL_CHAR, "plus");
+    memset(label, 'a', 64);
+    label[64] = 0;
+    is_int(addr_check_domain(label, 63, 0), ADDR_OK, "63-octet label");
+    is_int(addr_check_domain(label, 64, 0), ADDR_ERR_LABEL_LONG, "64-octet label");
+    /* counted in octets: 21 three-octet characters are 63 */
+    {
+        char u[128] = "";
+        for (int i = 0; i < 21; i++)
+            strcat(u, "\xe2\x82\xac");
+        n = strlen(u);
+        is_int(addr_check_domain(u, n, 0), ADDR_OK, "U-label of 63 octets");
+        strcat(u, "a");
+        is_int(addr_check_domain(u, n + 1, 0), ADDR_ERR_LABEL_LONG, "U-label of 64 octets");
+    }
+    is_int(addr_check_domain("", 0, 0), ADDR_ERR_EMPTY_DOMAIN, "empty domain");
+}
+
+/* Address literals: RFC 5321 4.1.3, and where they may stand. */
+static void test_literals(void)
+{
+    struct addr a;
+
+    is_int(addr_check_domain("[IPv6:1111:2222:3333:4444:5555:6666:7777:8888]", 46, 0), ADDR_OK, "IPv6 full");
+    is_int(addr_check_domain("[IPv6:::]", 9, 0), ADDR_OK, "IPv6 ::");
+    is_int(addr_check_domain("[IPv6:1111:2222:3333:4444:5555::8888]", 37, 0), ADDR_OK, "IPv6 :: for two groups");
+    is_int(addr_check_domain("[IPv6:1111:2222:3333:4444:5555:6666::8888]", 42, 0), ADDR_ERR_LITERAL,
+           "IPv6 :: for one group (RFC 5321: at least two)");
+    is_int(addr_check_domain("[IPv6:1111:2222:3333:4444::255.255.255.255]", 43, 0), ADDR_OK, "IPv6v4 compressed");
+    is_int(addr_check_domain("[IPv6:1111:2222:3333:4444:5555:6666::255.255.255.255]", 53, 0), ADDR_ERR_LITERAL,
+           "IPv6v4 with too many groups");
+    is_int(addr_check_domain("[IPv6:1111:2222:3333:4444:5555:6666:255.255.255.255]", 52, 0), ADDR_OK, "IPv6v4 full");
+    is_int(addr_check_domain("[1111:2222::1]", 14, 0), ADDR_ERR_LITERAL_TAG, "IPv6 without its tag");
+    is_int(addr_check_domain("[x-tag:stuff]", 13, 0), ADDR_ERR_LITERAL_TAG, "an unregistered tag");
+    is_int(addr_check_domain("[RFC 5322 literal]", 18, 0), ADDR_ERR_LITERAL, "RFC 5322 domain-literal text");
+    is_int(addr_check_domain("[192.0.2.1]", 11, ADDR_NO_LITERAL), ADDR_ERR_LITERAL_HERE,
+           "no literal where a name must stand");
+    is_int(addr_parse("<a@[192.0.2.1]>", 15, ADDR_NO_LITERAL, &a), ADDR_ERR_LITERAL_HERE,
+           "addr_parse passes ADDR_NO_LITERAL on");
+    is_int(addr_parse("<@[192.0.2.1]:a@b.example>", 26, 0, &a), ADDR_ERR_ROUTE, "no literal in a source route");
+}
+
+/* RFC 5321 quoted-pairSMTP: a backslash and a printable ASCII octet. */
+static void test_quoted_pairs(void)
+{
+    struct addr a;
+
+    is_int(addr_parse("\"\\a\"@x.org", 10, 0, &a), ADDR_OK, "quoted-pair of a letter");
+    bad("\"a\\\xc2\xa9\"@x.org", 11, 0, ADDR_ERR_SYNTAX, "quoted-pair of a UTF-8 character");
 }
 
 int main(void)
@@ -160,6 +251,10 @@ int main(void)
     test_injection();
     test_8bit();
     test_lengths();
-    is_str(addr_strerror(ADDR_ERR_LOCAL_LONG), "local part longer than 64 octets", "reason text");
+    test_labels();
+    test_literals();
+    test_quoted_pairs();
+    is_str(addr_strerror(ADDR_ERR_LOCAL_LONG), "local part longer than 64 octets (RFC 5321 4.5.3.1.1)",
+           "reason text names the rule");
     return done_testing();
 }

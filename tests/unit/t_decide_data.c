@@ -20,12 +20,22 @@ static struct rcpt rcpt(const char *addr, int ours, const char *canonical, long 
 static int accepted(int outbound, int spf_header, const struct rcpt *r, size_t n, const char *why_want,
                     const char *what)
 {
-    struct data_in in = { outbound, spf_header, r, n };
+    struct data_in in = { outbound, spf_header, r, n, 0 };
     const char *why = NULL;
     int got = decide_data(&in, &why);
 
     is_str(why, why_want, "%s: why", what);
     return got;
+}
+
+/* A message whose headers must be checked for spoofing goes on to end of message. */
+static void spoof_check(const struct rcpt *r, size_t n)
+{
+    struct data_in in = { 0, 0, r, n, 1 };
+    const char *why = NULL;
+
+    is_int(decide_data(&in, &why), 0, "headers to check for spoofing: on to end of message");
+    is_str(why, "headers to check for spoofing", "... why");
 }
 
 int main(void)
@@ -37,6 +47,8 @@ int main(void)
     struct rcpt limit[] = { rcpt("john.smith@sales.example.com", 1, "john.smith@sales.example.com", 0),
                             rcpt("boss@hr.example.com", 1, "boss@hr.example.com", 10 << 20) };
     struct rcpt foreign_limit[] = { rcpt("friend@elsewhere.example", 0, "", 10 << 20) };
+
+    spoof_check(plain, 2);
 
     ok(accepted(0, 0, plain, 2, "nothing left for end of message", "public addresses and a foreign one"),
        "an inbound message to public addresses: accepted at DATA");

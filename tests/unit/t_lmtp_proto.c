@@ -274,6 +274,27 @@ static void test_limits_and_timeouts(buf_t *out)
     buf_free(&in);
 }
 
+/* RFC 5321 and RFC 1035 limits, through addr_parse(), the rule in the reply. */
+static void path_limits(buf_t *a)
+{
+    char arg[600];
+    const char *why = NULL;
+
+    snprintf(arg, sizeof(arg), "<%064d@example.com>", 0);
+    ok(lmtp_parse_path(arg, a, 0, &why) != NULL, "64-octet local part taken");
+    snprintf(arg, sizeof(arg), "<%065d@example.com>", 0);
+    ok(lmtp_parse_path(arg, a, 0, &why) == NULL, "65-octet local part refused");
+    is_str(why, "501 5.1.3 Error: local part longer than 64 octets (RFC 5321 4.5.3.1.1)", "... the rule named");
+    ok(lmtp_parse_path("<u@ex_ample.com>", a, 1, &why) == NULL, "MAIL: underscore in a label refused");
+    is_str(why, "501 5.1.7 Error: domain label not made of letters, digits and hyphens (RFC 1035 2.3.1)",
+           "... 5.1.7 for the sender");
+    snprintf(arg, sizeof(arg), "<@%063d.%063d.%063d.%060d:u@d.example>", 0, 0, 0, 0);
+    ok(lmtp_parse_path(arg, a, 0, &why) == NULL, "a source route that takes the path past 256 octets");
+    is_str(why, "501 5.1.3 Error: path longer than 256 octets (RFC 5321 4.5.3.1.3)", "... refused as a path");
+    ok(lmtp_parse_path("<u@[IPv6:1:2:3:4:5:6::8]>", a, 0, &why) == NULL, "IPv6 '::' for one group refused");
+    ok(lmtp_parse_path("<postmaster>", a, 0, &why) != NULL, "a bare local name passes to the recipient check");
+}
+
 static void test_parse(void)
 {
     buf_t a = BUF_INIT;
@@ -296,6 +317,7 @@ static void test_parse(void)
        "control character: 501 5.1.3");
     ok(lmtp_parse_path("<u@d", &a, 0, &why) == NULL, "unterminated path refused");
     ok(lmtp_parse_path("<u@d>x", &a, 0, &why) == NULL, "garbage after path refused");
+    path_limits(&a);
     ok(lmtp_parse_mail_params("SIZE=123 BODY=8BITMIME RET=HDRS", &size, &why) == 0 && size == 123,
        "SIZE, BODY and other parameters accepted");
     ok(lmtp_parse_mail_params("", &size, &why) == 0 && size == -1, "no parameters");

@@ -57,9 +57,15 @@ int main(void)
     metrics_delivery("sales", "delivered", 500, &t);
     t.tv_sec -= 3;
     metrics_delivery("hub", "deferred", 700, &t);
+    metrics_spoofed("sales", "tag");
+    metrics_spoofed("sales", "tag");
     metrics_render(metrics_counters(), d, &out);
 
     ok(has_line(out.data, "# TYPE pogate_milter_connections_total counter"), "TYPE line");
+    ok(has_line(out.data, "pogate_milter_spoofed_messages_total{postoffice=\"sales\",action=\"tag\"} 2"),
+       "spoofed: sales tag 2");
+    ok(has_line(out.data, "pogate_milter_spoofed_messages_total{postoffice=\"hub\",action=\"reject\"} 0"),
+       "spoofed: a zero for every PO and action");
     ok(has_line(out.data, "pogate_milter_connections_total{verdict=\"accept\"} 2"), "connections: accept 2");
     ok(has_line(out.data, "pogate_milter_connections_total{verdict=\"tempfail\"} 0"), "connections: tempfail 0");
     ok(has_line(out.data, "pogate_milter_recipients_total{postoffice=\"sales\",verdict=\"unknown\"} 1"),

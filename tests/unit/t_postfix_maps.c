@@ -98,9 +98,16 @@ int main(void)
 
     fixture_write("postoffices",
                   "SALES domain=sales.example.com alias_domains=sales.example.org,s.example internal=sales.po\n"
-                  "HUB domain=hub.example.com store=mailbag postmaster=admin\n"
-                  "BRANCH domain=branch.example.com via=HUB\n");
-    is_int(build("10.0.0.0/8", 0), 0, "without maxsize and spf off");
+                  "HUB domain=hub.example.com store=mailbag postmaster=admin spoof=off\n"
+                  "BRANCH domain=branch.example.com via=HUB spoof=off\n");
+    is_int(build("10.0.0.0/8", 0), 0, "without maxsize, spf off, one PO with the default spoof=tag");
+    is_str(lines("milter.cidr"), "", "... the header check needs the milter for every client");
+    fixture_write("postoffices",
+                  "SALES domain=sales.example.com alias_domains=sales.example.org,s.example internal=sales.po "
+                  "spoof=off\n"
+                  "HUB domain=hub.example.com store=mailbag postmaster=admin spoof=off\n"
+                  "BRANCH domain=branch.example.com via=HUB spoof=off\n");
+    is_int(build("10.0.0.0/8", 0), 0, "without maxsize, spf off, spoof=off everywhere");
     is_str(lines("milter.cidr"),
            "if !192.0.2.0/24|if !2001:db8:1::/48|if !10.0.0.0/8|0.0.0.0/0\tDISABLE|::/0\tDISABLE|endif|endif|endif",
            "milter.cidr: every client outside the trusted networks DISABLE");

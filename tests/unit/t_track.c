@@ -136,6 +136,25 @@ int main(void)
     ok(strstr(shown.data, "\"path\":\"/store/sales/mailboxes/jsmith/new/1.QA497AA728EA_1.vm,S=489\""), "JSON: the path");
     ok(strstr(shown.data, "  | Dec  2 19:03:51 relay postfix/qmgr[21627]: A497AA728EA: removed"), "--lines: the lines");
 
+    /* pogate-milter's spoofing word, tagged and refused */
+    {
+        static const char *const spoof_log[] = {
+            "2026-12-02T19:05:01 pogate-milter[21280]: B1C2D3E4F56: client=unknown[127.0.0.2] from=<x@internet.example> size=300 spf=none to=<john.smith@sales.example.com>->sales/jsmith spoof=tag:From=<ceo@sales.example.com>,Reply-To=<js@sales.po> verdict=accept",
+            "2026-12-02T19:05:02 pogate-milter[21280]: B1C2D3E4F57: client=unknown[127.0.0.2] from=<x@internet.example> size=300 spf=none to=<admin@hub.example.com>->hub/admin spoof=reject:From=<boss@hub.example.com> verdict=reject-spoof",
+            NULL,
+        };
+
+        q[0] = (struct tquery) { TQ_QID, "B1C2D3E4F56" };
+        run(q, 1, spoof_log);
+        ok(strstr(shown.data, "  spoof       tag:From=<ceo@sales.example.com>,Reply-To=<js@sales.po>\n"),
+           "spoof: the action and every forged header address");
+        ok(strstr(shown.data, "\"spoof\":\"tag:From=<ceo@sales.example.com>,Reply-To=<js@sales.po>\""), "... in JSON");
+        q[0] = (struct tquery) { TQ_QID, "B1C2D3E4F57" };
+        run(q, 1, spoof_log);
+        ok(strstr(shown.data, "  spoof       reject:From=<boss@hub.example.com>\n")
+           && strstr(shown.data, "  milter      reject-spoof\n"), "a refused forgery: spoof and the verdict");
+    }
+
     q[0] = (struct tquery) { TQ_QID, "E9083A72684" };
     run(q, 1, postfix_log);
     is_str(order, "E9083A72684 1B2C3D4E5F6 ", "a queue id brings its bounce");

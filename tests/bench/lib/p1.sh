@@ -27,10 +27,11 @@ pogate_conf() {
     lpo=$(printf '%s' "$po" | tr '[:upper:]' '[:lower:]')
     mkdir -p "$dir/run" "$store/$lpo/mailboxes/user/tmp" "$store/$lpo/mailboxes/user/new" \
         "$store/$lpo/mailboxes/user/cur"
-    # No maxsize: with one, pogate-milter must count every message to judge
-    # it at end of message, and the native path (f) would give it every
-    # client too (pogate(7)).
-    echo "$po domain=$dom state=active postmaster=USER" >>"$dir/postoffices"
+    # No maxsize, and spoof=off unless P1_SPOOF says otherwise: with a
+    # maxsize pogate-milter must count every message to judge it at end of
+    # message, with spoof=tag (the default) read its headers there, and the
+    # native path (f) would give it every client too (pogate(7)).
+    echo "$po domain=$dom state=active postmaster=USER spoof=${P1_SPOOF:-off}" >>"$dir/postoffices"
     echo "$po/USER address=user@$dom name=\"Bench User\"" >>"$dir/mailboxes"
     # The other mailboxes of this postoffice, so the maps have the size asked for.
     awk -v po="$po" -v dom="$dom" -v n="$n" 'BEGIN {
