@@ -65,6 +65,10 @@ strace                   strace
 hyperfine                hyperfine
 time                     /usr/bin/time
 curl                     curl
+debhelper                dh dh_autoreconf dh_installsystemd
+lintian                  lintian
+libsystemd-dev           -
+systemd                  systemd-analyze
 '
 pkgs=$(printf '%s\n' "$PACKAGES" | awk 'NF { print $1 }')
 if [ "${1:-}" = --list ]; then
