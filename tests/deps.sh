@@ -65,7 +65,9 @@ strace                   strace
 hyperfine                hyperfine
 time                     /usr/bin/time
 curl                     curl
+dpkg-dev                 dpkg-buildpackage dpkg-deb
 debhelper                dh dh_autoreconf dh_installsystemd
+git                      git
 lintian                  lintian
 libsystemd-dev           -
 systemd                  systemd-analyze
