@@ -12,13 +12,19 @@
 # /run is a new empty tmpfs (as after a boot, outside systemd): it makes
 # /run/pogate, the user's, serves, and at exit removes its pid file (the
 # counters file stays: it holds the host's counts, shared by every program).
+# Last, each daemon as the systemd units run it: as user pogate with no other
+# group, socket_group = postfix, in a directory that is set-group-ID postfix
+# (the units' ExecStartPre): the socket is pogate:postfix 0660 with no chown
+# at all (strace), which the units' system call filter would refuse; and
+# pogate-lmtp in a network namespace of its own (PrivateNetwork) delivers a
+# message that comes over its unix socket from outside.
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/lmtp.sh"
 . "$SRCDIR/tests/lib/milter.sh"
 
 if [ ! -x "$LMTP" ] || [ ! -x "$MILTER" ]; then skip "pogate-lmtp or pogate-milter not built"; done_testing; exit 0; fi
 if [ "$(id -u)" != 0 ]; then skip "needs root (the daemons drop to user pogate)"; done_testing; exit 0; fi
-need python3 unshare mount
+need python3 unshare mount setpriv strace
 if ! grep -q '^#define HAVE_LIBSYSTEMD 1' "$BUILDDIR/config.h"; then
     skip "built without libsystemd (configure --without-systemd): no sd_notify"; done_testing; exit 0
 fi
@@ -30,8 +36,8 @@ milter_conf "$M" || { not_ok "pogate-map compiles the pogate-milter test maps"; 
 
 # The sockets in a directory of the user's, who removes them at exit.
 mkdir -p "$TESTTMP/own" && chown pogate "$TESTTMP/own"
-PID= SINK=
-trap '[ -z "$PID" ] || { kill -KILL "$PID"; wait "$PID"; } 2>/dev/null; [ -z "$SINK" ] || kill "$SINK" 2>/dev/null' EXIT
+PID='' SINK='' DPID=''
+trap '[ -z "$DPID" ] || kill -KILL "$DPID" 2>/dev/null; [ -z "$PID" ] || { kill -KILL "$PID"; wait "$PID"; } 2>/dev/null; [ -z "$SINK" ] || kill "$SINK" 2>/dev/null' EXIT
 # states FILE: the state lines received so far, one line, space-separated.
 states() { grep -v '^MONOTONIC_USEC=\|^STATUS=' "$1" 2>/dev/null | paste -sd' '; }
 
@@ -48,6 +54,7 @@ for name in milter lmtp; do
     is "... sent when the socket already accepted connections" "$(states "$out")" "READY=1 listening=yes"
     like "... STATUS names the socket" "$(cat "$out")" "STATUS=listening on unix:$sock"
     kill -USR1 "$PID"
+    # shellcheck disable=SC2016 # expanded by the inner shell
     wait_for 30 sh -c '[ "$(grep -c "^READY=1" "$1")" -ge 2 ]' sh "$out"
     is "... SIGUSR1: RELOADING=1, then READY=1" "$(states "$out")" "READY=1 listening=yes RELOADING=1 READY=1 listening=yes"
     like "... RELOADING=1 carries MONOTONIC_USEC" "$(grep -A1 -x 'RELOADING=1' "$out" | paste -sd' ')" "^RELOADING=1 MONOTONIC_USEC=[1-9][0-9]*$"
@@ -81,5 +88,48 @@ for name in milter lmtp; do
     is "pogate-$name -f -c DIR -p unix:DIR/SOCK with no /run/pogate: starts, makes it (user pogate), stops" \
         "$res" "run=pogate:755 made=counters made=$name.pid exit=0 left=counters"
     like "... and says so" "$(cat "$log")" "created runtime directory /run/pogate"
+done
+
+# As the units run them.
+if ! getent group postfix >/dev/null; then
+    skip "no group postfix: the units' set-group-ID socket directory is not tried"; done_testing; exit 0
+fi
+sg=$TESTTMP/sgid
+mkdir -p "$sg" && chown pogate:postfix "$sg" && chmod 2755 "$sg"
+for name in milter lmtp; do
+    conf=$TESTTMP/$name-unit bin=$MILTER netns=
+    [ "$name" = lmtp ] && bin=$LMTP netns="unshare -n"
+    cp -a "$([ "$name" = lmtp ] && echo "$L" || echo "$M")" "$conf"
+    printf 'socket_group = postfix\ncounters_file = %s/counters\n' "$conf/run" >>"$conf/pogate.conf"
+    sock=$sg/$name.sock log=$TESTTMP/$name-unit.log
+    # shellcheck disable=SC2086 # $netns: a command prefix or nothing
+    strace -f -qq -e trace=chown,fchown,lchown,fchownat -o "$TESTTMP/$name.strace" \
+        $netns setpriv --reuid=pogate --regid="$(id -g pogate)" --clear-groups \
+        "$bin" -f -c "$conf" -p "unix:$sock" >"$log" 2>&1 &
+    PID=$!      # strace's; it blocks SIGTERM, the daemon is its child (unshare and setpriv exec)
+    check "pogate-$name as user pogate alone, socket_group = postfix, a set-group-ID directory: starts" \
+        wait_for 30 grep -q "listening on unix:$sock" "$log"
+    DPID=$(awk '{ print $1 }' "/proc/$PID/task/$PID/children" 2>/dev/null)
+    is "... its socket pogate:postfix 0660" "$(stat -c '%U:%G %a' "$sock" 2>&1)" "pogate:postfix 660"
+    is "... with no chown" "$(grep -c 'chown' "$TESTTMP/$name.strace")" 0
+    if [ "$name" = lmtp ]; then
+        # shellcheck disable=SC2016 # a Python program
+        reply=$(python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rwb")
+def reply():
+    while True:
+        line = f.readline().decode()
+        if line[3:4] != "-": return line.strip()
+reply()
+for cmd in ["LHLO unit.example", "MAIL FROM:<s@elsewhere.example>", "RCPT TO:<js@sales.example.com>", "DATA"]:
+    f.write(cmd.encode() + b"\r\n"); f.flush(); reply()
+f.write(b"Subject: under PrivateNetwork\r\n\r\nbody\r\n.\r\n"); f.flush()
+print(reply())' "$sock" 2>&1)
+        like "... in a network namespace of its own: a message over the socket is delivered" "$reply" '^250 2\.0\.0'
+    fi
+    [ -z "$DPID" ] || kill -TERM "$DPID"
+    wait "$PID"; rc=$?; PID='' DPID=''
+    is "... SIGTERM: exit 0" "$rc" 0
 done
 done_testing
