@@ -17,7 +17,9 @@
 # edited conffile; the purge removes the user and everything the packages
 # and their tools made: the upper layer then holds what it held before the
 # install, but for dpkg's own database and log, man-db's cache and the
-# backups passwd-, group-, shadow-, gshadow- that the user tools keep.
+# backups passwd-, group-, shadow-, gshadow- that the user tools keep. Then
+# installed again, a message delivered by pogate-lda: a purge keeps the store
+# with the mail, and the user who owns it.
 . "$SRCDIR/tests/lib/tap.sh"
 
 if [ "$(id -u)" != 0 ]; then skip "needs root (installs into an overlay of / in a mount namespace)"; done_testing; exit 0; fi
@@ -110,6 +112,12 @@ is "... leaves no user, no group, no directory, no package" "$(grep -v 'not-inst
 skip_re='^\./(var/lib/dpkg|var/log/dpkg\.log|var/cache/man|etc/(passwd|group|shadow|gshadow)-)( |/)'
 left=$(diff <(grep -Ev "$skip_re" "$res/upper-before") <(grep -Ev "$skip_re" "$res/upper-after"))
 is "... and the root holds nothing the packages made" "$left" ""
+# A purge never throws mail away: a store with a message stays, and its owner.
+rc_is "installed again, maps compiled" keep-install
+rc_is "pogate-lda delivers a message as user pogate" keep-lda
+rc_is "dpkg --purge" keep-purge
+is "... keeps the store with the message, and the user pogate who owns it" "$(paste -sd' ' "$res/kept-mail")" "1 pogate pogate"
+like "... and says so" "$(cat "$res/keep-purge.log")" "/var/spool/pogate is not empty: kept"
 diag "upper layer after the purge: $(wc -l <"$res/upper-after") entries (the host's directories left out), $(grep -Evc "$skip_re" "$res/upper-after") of them outside dpkg's database and log, man-db's cache and the user tools' backups, each as before the install"
 diag "package build: $secs; lintian ${lint_secs}s; install, runs and purge in the root ${root_secs}s"
 done_testing

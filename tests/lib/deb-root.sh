@@ -12,8 +12,9 @@
 # /run and /tmp in the root are empty tmpfs, as after a boot. The host's user
 # pogate (deps.sh makes it for the suite) is removed in the root first, so
 # that the package's own adduser runs. The steps in the root are
-# deb-steps.sh's; after its "pre" step and after the purge the upper layer is
-# listed (DIR/res/upper-before, upper-after) with each file's checksum.
+# deb-steps.sh's; after its "pre" step and after the purge ("main") the upper
+# layer is listed (DIR/res/upper-before, upper-after) with each file's
+# checksum; then "keep" installs again, delivers, and purges.
 set -u
 dir=$1 res=$1/res lib=$(cd "$(dirname "$0")" && pwd)
 
@@ -54,3 +55,4 @@ upper before
 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 chroot "$root" /bin/bash /tmp/steps.sh main >"$res/main.log" 2>&1
 echo $? >"$res/main.rc"
 upper after
+env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 chroot "$root" /bin/bash /tmp/steps.sh keep >"$res/keep.log" 2>&1

@@ -1,7 +1,9 @@
 #!/bin/bash
 # deb-steps.sh - the steps inside deb-root.sh's root: pre (the host's user
 # pogate removed), then main: install, look, run, reinstall, purge, look
-# again. Each fact goes to a file in /tmp/res that t-deb-packages.sh checks.
+# again; then keep: install, one message delivered, purge: the mail and its
+# owner stay. Each fact goes to a file in /tmp/res that t-deb-packages.sh
+# checks.
 set -u
 r=/tmp/res
 export DEBIAN_FRONTEND=noninteractive
@@ -9,6 +11,19 @@ export DEBIAN_FRONTEND=noninteractive
 if [ "$1" = pre ]; then
     if getent passwd pogate >/dev/null; then userdel pogate; fi
     if getent group pogate >/dev/null; then groupdel pogate; fi
+    exit 0
+fi
+
+if [ "$1" = keep ]; then
+    dpkg -i /tmp/debs/*.deb >"$r/keep-install.log" 2>&1 && pogate-map -c /etc/pogate >>"$r/keep-install.log" 2>&1
+    echo $? >"$r/keep-install.rc"
+    printf 'Subject: kept\n\nbody\n' |
+        setpriv --reuid=pogate --regid=pogate --init-groups \
+            pogate-lda -c /etc/pogate -f sender@elsewhere.example -- john.smith@example.com >"$r/keep-lda.log" 2>&1
+    echo $? >"$r/keep-lda.rc"
+    dpkg --purge pogate pogate-milter pogate-lda pogate-tools >"$r/keep-purge.log" 2>&1
+    echo $? >"$r/keep-purge.rc"
+    { find /var/spool/pogate -type f | wc -l; getent passwd pogate | cut -d: -f1; stat -c '%U' /var/spool/pogate; } >"$r/kept-mail" 2>&1
     exit 0
 fi
 
