@@ -61,7 +61,8 @@ static void on_stop(struct server *s)
 {
     struct lmtp_main *m = s->arg;
 
-    (void) write(m->stop_pipe[1], "x", 1);
+    if (write(m->stop_pipe[1], "x", 1) != 1)    /* a full pipe already holds a stop */
+        msg_warn("cannot wake the accept loop to stop: %m");
 }
 
 static int on_run(struct server *s)

@@ -249,7 +249,8 @@ void listen_close(const struct listen_info *li)
 {
     /* No new relayed connection; those open end with libmilter's sessions. */
     if (relay.running) {
-        (void) write(relay.stop[1], "x", 1);
+        if (write(relay.stop[1], "x", 1) != 1)
+            msg_warn("cannot wake the relay thread to stop: %m");
         pthread_join(relay.thread, NULL);
         close(relay.stop[0]);
         close(relay.stop[1]);

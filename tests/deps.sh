@@ -68,6 +68,12 @@ hyperfine                hyperfine
 time                     /usr/bin/time
 curl                     curl
 unbound                  unbound unbound-checkconf
+dpkg-dev                 dpkg-buildpackage dpkg-deb
+debhelper                dh dh_autoreconf dh_installsystemd
+git                      git
+lintian                  lintian
+libsystemd-dev           -
+systemd                  systemd-analyze
 '
 pkgs=$(printf '%s\n' "$PACKAGES" | awk 'NF { print $1 }')
 if [ "${1:-}" = --list ]; then

@@ -14,6 +14,7 @@
 #include "httpd.h"
 #include "log.h"
 #include "metrics.h"
+#include "notify.h"
 #include "server.h"
 
 static struct {
@@ -21,6 +22,18 @@ static struct {
     const struct server_ops *ops;
     sigset_t wait;              /* what the signal thread takes */
 } sig;
+
+/* READY=1, with what systemctl status shows. */
+static void tell_ready(const struct server *s, const char *how)
+{
+    char status[512];
+
+    if (s->spec)
+        snprintf(status, sizeof(status), "%s on %s", how, s->spec);
+    else                        /* a program without a socket (pogate-pickup) */
+        snprintf(status, sizeof(status), "%s", s->what);
+    notify_ready(status);
+}
 
 static void *signal_thread(void *arg)
 {
@@ -32,11 +45,14 @@ static void *signal_thread(void *arg)
             continue;
         if (signo == SIGUSR1) {
             msg_info("SIGUSR1: reloading");
+            notify_reloading();
             podir_cache_reload(sig.s->maps);
             if (sig.ops->reload)
                 sig.ops->reload(sig.s);
+            tell_ready(sig.s, "reloaded, listening");
         } else {
             msg_info("%s: finishing what is in flight, then stopping", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+            notify_stopping();
             sig.ops->stop(sig.s);
         }
     }
@@ -127,13 +143,15 @@ static void metrics_start(struct server *s)
     }
 }
 
-/* Step 6. */
+/* Step 6: after the sockets listen, so that what starts after this daemon
+ * (systemd's Before=, the parent's exit) finds them. */
 static void ready(struct server *s)
 {
     if (s->spec)
         msg_info("ready: listening on %s, %s", s->spec, s->foreground ? "foreground" : "daemon");
     else
         msg_info("ready: %s, %s", s->what, s->foreground ? "foreground" : "daemon");
+    tell_ready(s, "listening");
     if (s->ready_fd >= 0) {
         if (write(s->ready_fd, "1", 1) != 1)
             msg_warn("cannot report readiness to the starting process: %m");
@@ -164,6 +182,7 @@ int server_main(struct server *s, const struct server_ops *ops)
     ready(s);
     rc = ops->run(s);
     msg_info("stopping");
+    notify_stopping();      /* again: libmilter took the milter's SIGTERM */
     httpd_stop(s->metrics);
     s->metrics = NULL;
     daemon_socket_remove();

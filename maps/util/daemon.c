@@ -72,6 +72,7 @@ void daemon_socket_perms(const char *path, const struct daemon_sockopt *o, int o
 {
     struct passwd *pw = own_by_user && geteuid() == 0 ? getpwnam(o->user) : NULL;
     struct group *gr;
+    struct stat st;
     uid_t uid = pw ? pw->pw_uid : (uid_t) -1;
     gid_t gid = pw ? pw->pw_gid : (gid_t) -1;
 
@@ -79,6 +80,14 @@ void daemon_socket_perms(const char *path, const struct daemon_sockopt *o, int o
         if ((gr = getgrnam(o->group)) == NULL)
             msg_fatal("socket_group %s: no such group", o->group);
         gid = gr->gr_gid;
+    }
+    /* A socket made in a set-group-ID directory of socket_group has its group
+     * already: no chown, which the systemd units' system call filter refuses. */
+    if (lstat(path, &st) == 0) {
+        if (uid == st.st_uid)
+            uid = (uid_t) -1;
+        if (gid == st.st_gid)
+            gid = (gid_t) -1;
     }
     if ((uid != (uid_t) -1 || gid != (gid_t) -1) && chown(path, uid, gid) < 0)
         msg_fatal("chown %s: %m", path);

@@ -36,7 +36,9 @@ struct daemon_sockopt {
 
 /* Group and mode of the unix socket PATH. With OWN_BY_USER, as root, it is
  * also given to the user (and its group when O->group is empty), so that it
- * may remove the socket at exit. */
+ * may remove the socket at exit. An owner or group it has already (made in a
+ * set-group-ID directory of that group) is not set again: no chown at all
+ * then, so that a daemon whose system calls exclude chown still starts. */
 void daemon_socket_perms(const char *path, const struct daemon_sockopt *o, int own_by_user);
 
 /* An address of an inet spec. inet:PORT@HOST names every IPv4 and IPv6

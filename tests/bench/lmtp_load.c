@@ -119,7 +119,8 @@ static void ack(int msg, const char *rcpt, int good)
     if (good) {
         acked++;
         if (ackfd >= 0 && n > 0)
-            (void) write(ackfd, line, (size_t) n);
+            if (write(ackfd, line, (size_t) n) != n)
+                fprintf(stderr, "lmtp_load: ack file: %s\n", strerror(errno));
     } else {
         failed++;
     }

@@ -6,7 +6,9 @@
 # -n and pogate-lmtp -n check DIR, pogate-lda delivers with DIR's maps into
 # DIR's store, and both daemons, started without -p, listen on their default
 # sockets under RUN/pogate (made at start) and write their pid files there.
-# A program still reading /etc/pogate or /run/pogate fails here.
+# A program still reading /etc/pogate or /run/pogate fails here. The tree is
+# also configured --without-systemd: the daemons then link no libsystemd and
+# run all the same (t-daemon-notify.sh checks the sd_notify of a normal build).
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/lda.sh"
 
@@ -16,7 +18,7 @@ need make setpriv
 confdir=$TESTTMP/pg run=$TESTTMP/run tree=$TESTTMP/build
 mkdir -p "$tree" "$run"
 flags=$(sed -n 's/^CFLAGS = //p' "$BUILDDIR/Makefile")
-if ! (cd "$tree" && "$SRCDIR/configure" --with-confdir="$confdir" --runstatedir="$run" CFLAGS="$flags" &&
+if ! (cd "$tree" && "$SRCDIR/configure" --with-confdir="$confdir" --runstatedir="$run" --without-systemd CFLAGS="$flags" &&
       make -j"$(nproc)") >"$TESTTMP/build.log" 2>&1; then
     not_ok "a tree configured with --with-confdir and --runstatedir builds"
     diag "$(tail -20 "$TESTTMP/build.log")"
@@ -25,6 +27,8 @@ if ! (cd "$tree" && "$SRCDIR/configure" --with-confdir="$confdir" --runstatedir=
 fi
 ok "a tree configured with --with-confdir and --runstatedir builds"
 is "config.h names both" "$(sed -n 's/^#define POGATE_\(CONF\|RUN\)DIR //p' "$tree/config.h" | tr '\n' ' ')" "\"$confdir\" \"$run/pogate\" "
+check_fail "--without-systemd: no HAVE_LIBSYSTEMD" grep -q '^#define HAVE_LIBSYSTEMD' "$tree/config.h"
+is "... neither daemon links libsystemd" "$(ldd "$tree/milter/pogate-milter" "$tree/lda/pogate-lmtp" | grep -c libsystemd)" 0
 
 # The maps and a pogate.conf in DIR; the store beside it.
 lda_conf "$confdir" "$TESTTMP/store" "user = pogate" >/dev/null

@@ -106,7 +106,8 @@ static enum lmtp_end converse(const char *in, size_t inlen, int close_input, int
 
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
         return LMTP_END_IO;
-    (void) write(sv[0], in, inlen);
+    if (write(sv[0], in, inlen) != (ssize_t) inlen)
+        return LMTP_END_IO;
     if (close_input)
         shutdown(sv[0], SHUT_WR);
     end = lmtp_serve(&p, &handler, NULL, sv[1], sv[1]);
