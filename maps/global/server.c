@@ -14,7 +14,7 @@
 #include "httpd.h"
 #include "log.h"
 #include "metrics.h"
-#include "notify.h"
+#include "sdnotify.h"
 #include "server.h"
 
 static struct {
@@ -32,7 +32,7 @@ static void tell_ready(const struct server *s, const char *how)
         snprintf(status, sizeof(status), "%s on %s", how, s->spec);
     else                        /* a program without a socket (pogate-pickup) */
         snprintf(status, sizeof(status), "%s", s->what);
-    notify_ready(status);
+    sdnotify_ready(status);
 }
 
 static void *signal_thread(void *arg)
@@ -45,14 +45,14 @@ static void *signal_thread(void *arg)
             continue;
         if (signo == SIGUSR1) {
             msg_info("SIGUSR1: reloading");
-            notify_reloading();
+            sdnotify_reloading();
             podir_cache_reload(sig.s->maps);
             if (sig.ops->reload)
                 sig.ops->reload(sig.s);
             tell_ready(sig.s, "reloaded, listening");
         } else {
             msg_info("%s: finishing what is in flight, then stopping", signo == SIGTERM ? "SIGTERM" : "SIGINT");
-            notify_stopping();
+            sdnotify_stopping();
             sig.ops->stop(sig.s);
         }
     }
@@ -182,7 +182,7 @@ int server_main(struct server *s, const struct server_ops *ops)
     ready(s);
     rc = ops->run(s);
     msg_info("stopping");
-    notify_stopping();      /* again: libmilter took the milter's SIGTERM */
+    sdnotify_stopping();      /* again: libmilter took the milter's SIGTERM */
     httpd_stop(s->metrics);
     s->metrics = NULL;
     daemon_socket_remove();

@@ -25,7 +25,7 @@
  *      counter of the host and this daemon's snapshot time;
  *   6. readiness: "ready: listening on SPEC" (without a socket, "ready:
  *      WHAT") logged, the waiting parent released, and a service manager
- *      told (notify.h: READY=1; around a reload RELOADING=1 then READY=1, at
+ *      told (sdnotify.h: READY=1; around a reload RELOADING=1 then READY=1, at
  *      a stop signal STOPPING=1);
  *   7. ops->run serves until it is stopped, and gives the exit status;
  *   8. the metrics thread stopped; the pid file and the unix sockets the

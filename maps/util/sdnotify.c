@@ -1,10 +1,10 @@
-/* notify.c - the sd_notify(3) messages of a daemon's life; see notify.h. */
+/* sdnotify.c - the sd_notify(3) messages of a daemon's life; see sdnotify.h. */
 #include "config.h"
 
 #include <time.h>
 
 #include "log.h"
-#include "notify.h"
+#include "sdnotify.h"
 
 #ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
@@ -16,13 +16,13 @@ static void send_state(const char *what, int rc)
         msg_warn("cannot tell the service manager %s: error %d", what, -rc);
 }
 
-void notify_ready(const char *status)
+void sdnotify_ready(const char *status)
 {
     send_state("READY=1", sd_notifyf(0, "READY=1\nSTATUS=%s", status));
 }
 
 /* systemd 253 and later want the time of the request with RELOADING=1. */
-void notify_reloading(void)
+void sdnotify_reloading(void)
 {
     struct timespec ts;
     unsigned long long usec = 0;
@@ -32,23 +32,23 @@ void notify_reloading(void)
     send_state("RELOADING=1", sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", usec));
 }
 
-void notify_stopping(void)
+void sdnotify_stopping(void)
 {
     send_state("STOPPING=1", sd_notify(0, "STOPPING=1"));
 }
 
 #else
 
-void notify_ready(const char *status)
+void sdnotify_ready(const char *status)
 {
     (void) status;
 }
 
-void notify_reloading(void)
+void sdnotify_reloading(void)
 {
 }
 
-void notify_stopping(void)
+void sdnotify_stopping(void)
 {
 }
 

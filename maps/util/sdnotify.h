@@ -1,4 +1,4 @@
-/* notify.h - telling a service manager where a daemon is in its life.
+/* sdnotify.h - telling a service manager where a daemon is in its life.
  *
  * systemd's Type=notify waits for READY=1 before it starts what comes after
  * the unit (Postfix, with Before=), so the MTA never meets a socket that is
@@ -8,16 +8,16 @@
  * init script), they do nothing. A failure to send is logged, never fatal:
  * the daemon serves all the same.
  */
-#ifndef POGATE_NOTIFY_H
-#define POGATE_NOTIFY_H
+#ifndef POGATE_SDNOTIFY_H
+#define POGATE_SDNOTIFY_H
 
 /* The sockets listen and the daemon serves; STATUS is shown by systemctl status. */
-void notify_ready(const char *status);
+void sdnotify_ready(const char *status);
 
-/* A reload (SIGUSR1) begins; notify_ready() again when it is done. */
-void notify_reloading(void);
+/* A reload (SIGUSR1) begins; sdnotify_ready() again when it is done. */
+void sdnotify_reloading(void);
 
 /* The daemon finishes what is in flight and stops. */
-void notify_stopping(void);
+void sdnotify_stopping(void);
 
 #endif
