@@ -89,7 +89,7 @@ done <"$res/programs"
 is "pogate.conf(5), pogate-maps(5), pogate(7) installed" "$(grep -c '^/usr/share/man/man[57]/.*\.gz$' "$res/manpages")" 3
 like "the Postfix and sendmail examples, native.cf among them" "$(paste -sd' ' "$res/examples")" "main.cf master.cf native.cf.*pogate.mc"
 is "the units installed: both daemons, pogate-pickup, pogate-notify and its timer" "$(paste -sd' ' "$res/units")" \
-   "/lib/systemd/system/pogate-lmtp.service /lib/systemd/system/pogate-milter.service /lib/systemd/system/pogate-notify.service /lib/systemd/system/pogate-pickup.service /lib/systemd/system/pogate-notify.timer"
+   "/lib/systemd/system/pogate-lmtp.service /lib/systemd/system/pogate-milter.service /lib/systemd/system/pogate-notify.service /lib/systemd/system/pogate-notify.timer /lib/systemd/system/pogate-pickup.service"
 is "... and not enabled (the admin enables them once the maps are the site's)" "$(cat "$res/enabled")" ""
 for u in milter lmtp; do
     e=$(cat "$res/exposure-$u")

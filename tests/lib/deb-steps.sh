@@ -57,7 +57,7 @@ for p in pogate-map pogate-po pogate-notify pogate-check pogate-track pogate-sta
 done >"$r/programs"
 for m in pogate.conf.5 pogate-maps.5 pogate.7; do man -w "${m%.*}" "${m##*.}" 2>&1; done >"$r/manpages"
 ls /usr/share/doc/pogate/examples/postfix /usr/share/doc/pogate/examples/sendmail >"$r/examples" 2>&1
-ls /lib/systemd/system/pogate-*.service /lib/systemd/system/pogate-*.timer >"$r/units" 2>&1
+ls /lib/systemd/system/pogate-* >"$r/units" 2>&1
 find /etc/systemd -name 'pogate*' >"$r/enabled" 2>&1
 for u in milter lmtp; do
     systemd-analyze security --offline=true "/lib/systemd/system/pogate-$u.service" 2>&1 |
