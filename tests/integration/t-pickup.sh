@@ -66,12 +66,7 @@ check "pogate-milter starts" milter_start "$conf" "$sock" "$mlog"
 check "the Internet sink listens" e2e_sink_start "$sink" "$sink_port"
 
 if [ "$kind" = postfix ]; then
-    sed -e "s|/etc/pogate|$conf|g" -e "s|unix:/run/pogate/milter.sock|unix:$sock|g" \
-        "$SRCDIR/contrib/postfix/main.cf" >>"$PF_DIR/etc/main.cf"
-    sed -e "s|/usr/sbin/pogate-lda|$LDA|g" -e "s|/etc/pogate|$conf|g" -e '/^submission/,/^[^ ]/{/^submission/d;/^ /d}' \
-        "$SRCDIR/contrib/postfix/master.cf" >>"$PF_DIR/etc/master.cf"
-    pf_conf "mynetworks = 127.0.0.1/32" "smtpd_milter_maps =" \
-        "default_transport = smtp:[127.0.0.1]:$sink_port" "relay_transport = smtp:[127.0.0.1]:$sink_port"
+    e2e_pf_contrib "$conf" "$sock" "$LDA" "$sink_port"
     grep -q '^non_smtpd_milters = unix:' "$PF_DIR/etc/main.cf" && ok "contrib/postfix/main.cf gives sendmail(1) mail to the milter" \
         || not_ok "contrib/postfix/main.cf gives sendmail(1) mail to the milter"
     mkdir -p "$TESTTMP/etc-postfix"

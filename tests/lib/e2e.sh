@@ -20,6 +20,21 @@
 #                connect); waits for it; sets E2E_DC_PID (empty on failure,
 #                then DIR/dovecot.out and dovecot.log say why)
 #   e2e_sasl_stop            stop it (safe twice, safe in a trap)
+#   e2e_pf_contrib CONF SOCK LDA PORT  the private Postfix (pf_init done)
+#                configured as contrib/postfix says, with this test's CONF,
+#                milter socket SOCK and pogate-lda LDA (the submission service
+#                left out), 127.0.0.1 as the postoffices' trusted client,
+#                every client to the milter, what leaves to the sink on PORT
+
+e2e_pf_contrib() {
+    local conf=$1 sock=$2 lda=$3 port=$4
+    sed -e "s|/etc/pogate|$conf|g" -e "s|unix:/run/pogate/milter.sock|unix:$sock|g" \
+        "$SRCDIR/contrib/postfix/main.cf" >>"$PF_DIR/etc/main.cf" || return 1
+    sed -e "s|/usr/sbin/pogate-lda|$lda|g" -e "s|/etc/pogate|$conf|g" -e '/^submission/,/^[^ ]/{/^submission/d;/^ /d}' \
+        "$SRCDIR/contrib/postfix/master.cf" >>"$PF_DIR/etc/master.cf" || return 1
+    pf_conf "mynetworks = 127.0.0.1/32" "smtpd_milter_maps =" \
+        "default_transport = smtp:[127.0.0.1]:$port" "relay_transport = smtp:[127.0.0.1]:$port"
+}
 
 e2e_conf() {
     local dir=$1 store=$2 run=$3 log=$4 extra=${5:-}
