@@ -256,13 +256,21 @@ void daemon_socket_remove(void)
 static int listen_unix(const char *path, const struct daemon_sockopt *o, int backlog)
 {
     struct sockaddr_un sun = { .sun_family = AF_UNIX };
-    int fd;
+    mode_t old_mask;
+    int fd, rc;
 
     str_copy(sun.sun_path, path, sizeof(sun.sun_path));
     daemon_remove_stale(path, "server");
     if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
         msg_fatal("socket: %m");
-    if (bind(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0)
+    /* Made with its final mode: a client that connects between bind and the
+     * chmod below is refused as not listening yet, not as "Permission denied"
+     * (which reads like a configuration error in the MTA's log). Start-up
+     * has one thread, so the umask is nobody else's. */
+    old_mask = umask(0777 & ~(mode_t) o->mode);
+    rc = bind(fd, (struct sockaddr *) &sun, sizeof(sun));
+    umask(old_mask);
+    if (rc < 0)
         msg_fatal("bind %s: %m (is the directory there?)", path);
     daemon_socket_made(path);
     daemon_socket_perms(path, o, 1);
