@@ -1,7 +1,8 @@
 /* notify.h - the conditions pogate-notify(8) tells a postmaster about, and
  * the notice mail for each.
  *
- * Finding (notify_find.c) reads the postoffice directory, the store, the
+ * Finding (notify_find.c) reads the postoffice directory, the store (with
+ * the files pogate-pickup set aside in an outbag's bad/), the
  * records of held mail, the MTA's queue and CONFDIR/build-failed, and lists
  * what is wrong now, each condition with the time it began (when the data
  * says) and how long it must last before it is worth a mail. Writing
@@ -19,7 +20,7 @@
 #include "notify_conf.h"
 #include "podir.h"
 
-enum notice_kind { NOTICE_PAUSED, NOTICE_HELD, NOTICE_BACKLOG, NOTICE_QUOTA, NOTICE_QUEUE, NOTICE_MAPS };
+enum notice_kind { NOTICE_PAUSED, NOTICE_HELD, NOTICE_BACKLOG, NOTICE_QUOTA, NOTICE_QUEUE, NOTICE_MAPS, NOTICE_PICKUP };
 
 struct notice {
     enum notice_kind kind;
@@ -27,10 +28,12 @@ struct notice {
     char domain[256];                   /* the postoffice's public domain: postmaster@ */
     long long since;                    /* when it began; -1: when a run first saw it */
     long long after;                    /* worth a notice once it lasts this long */
-    long long count;                    /* messages (held, waiting, queued) */
+    long long count;                    /* messages (held, waiting, queued, set aside) */
     long long used, limit;              /* NOTICE_QUOTA: bytes; NOTICE_MAPS: limit = exit status */
     enum po_state state;                /* NOTICE_PAUSED */
-    buf_t detail;                       /* NOTICE_MAPS: the errors; NOTICE_QUEUE: a queue id */
+    buf_t detail;                       /* NOTICE_MAPS: the errors; NOTICE_QUEUE: a queue id;
+                                         * NOTICE_PICKUP: the bad/ folder, a newline, the
+                                         * oldest file's name and reason */
 };
 
 struct notices {

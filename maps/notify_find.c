@@ -4,16 +4,25 @@
  * be read, a queue that cannot be listed or records that cannot be read
  * leave the other conditions to be found and noticed.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "held.h"
 #include "log.h"
 #include "mem.h"
 #include "notify.h"
 #include "podir_build.h"
 #include "stat_store.h"
+
+#define REASON_SHOWN 300        /* bytes of a reason file a notice quotes */
 
 static struct notice *add(struct notices *l, enum notice_kind kind, const struct po *po)
 {
@@ -94,6 +103,76 @@ static int find_store(const struct notify_in *in, const struct po *po, struct no
     return s.errors ? -1 : 0;
 }
 
+/* The first line of bad/NAME.reason, as pogate-pickup wrote it, into B. */
+static void reason_line(int dir, const char *name, buf_t *b)
+{
+    char path[NAME_MAX + 8], text[REASON_SHOWN + 1];
+    int fd;
+    ssize_t n = -1;
+
+    snprintf(path, sizeof(path), "%s.reason", name);
+    if ((fd = openat(dir, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+        n = read(fd, text, REASON_SHOWN);
+        close(fd);
+    }
+    if (n <= 0) {
+        buf_puts(b, "(no reason file)");
+        return;
+    }
+    text[n] = 0;
+    text[strcspn(text, "\n")] = 0;
+    for (char *c = text; *c; c++)
+        if ((unsigned char) *c < ' ' || *c == 127)
+            *c = '?';
+    buf_puts(b, text);
+}
+
+/* A file-only postoffice's outbag: what pogate-pickup set aside in bad/
+ * (refused by the MTA, not parsed, or found half-sent after a crash) waits
+ * for a person; it is noticed at once. */
+static int find_pickup(const struct notify_in *in, const struct po *po, struct notices *out)
+{
+    buf_t dir = BUF_INIT;
+    DIR *d = NULL;
+    struct dirent *e;
+    struct stat st;
+    char oldest[NAME_MAX + 1] = "";
+    long long when = 0, count = 0;
+    int fd, rc = 0;
+
+    if (!po->pickup)
+        return 0;
+    buf_printf(&dir, "%s/%s/outbag/bad", in->store, po->name);
+    if ((fd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || (d = fdopendir(fd)) == NULL) {
+        if (errno != ENOENT)
+            msg_warn("%s: cannot be read: %m", dir.data), rc = -1;
+        if (fd >= 0)
+            close(fd);
+        buf_free(&dir);
+        return rc;
+    }
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+
+        if (e->d_name[0] == '.' || (len > 7 && strcmp(e->d_name + len - 7, ".reason") == 0)
+            || fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
+            continue;
+        count++;
+        if (oldest[0] == 0 || (long long) st.st_mtime < when)
+            when = (long long) st.st_mtime, str_copy(oldest, e->d_name, sizeof(oldest));
+    }
+    if (count) {
+        struct notice *x = add(out, NOTICE_PICKUP, po);
+
+        x->since = when, x->count = count, x->after = 0;
+        buf_printf(&x->detail, "%s\n%s: ", dir.data, oldest);
+        reason_line(fd, oldest, &x->detail);
+    }
+    closedir(d);
+    buf_free(&dir);
+    return rc;
+}
+
 /* The postoffice of a queued message: a recipient's domain (inbound), else the sender's. */
 static int queue_po(struct podir *d, const struct mtaq_msg *m, struct po *po)
 {
@@ -168,6 +247,7 @@ int notify_find(const struct notify_in *in, struct notices *out)
         }
         rc |= find_held(in, &po, out);
         rc |= find_store(in, &po, out);
+        rc |= find_pickup(in, &po, out);
     }
     find_queue(in, out);
     return rc ? -1 : 0;
@@ -175,7 +255,7 @@ int notify_find(const struct notify_in *in, struct notices *out)
 
 void notice_key(const struct notice *n, char *key, size_t size)
 {
-    static const char *const kind[] = { "paused", "held", "backlog", "quota", "queue", "maps" };
+    static const char *const kind[] = { "paused", "held", "backlog", "quota", "queue", "maps", "pickup" };
 
     if (n->po[0])
         snprintf(key, size, "%s:%s", kind[n->kind], n->po);

@@ -71,7 +71,28 @@ static void subject(const struct notice *n, const char *dur, buf_t *b)
     case NOTICE_MAPS:
         buf_puts(b, "the postoffice maps failed to compile");
         break;
+    case NOTICE_PICKUP:
+        buf_printf(b, "%lld outgoing file%s of %s set aside, not sent", n->count, n->count == 1 ? "" : "s", n->po);
+        break;
     }
+}
+
+/* Files of a file-only postoffice that pogate-pickup did not send. */
+static void pickup_body(const struct notice *n, buf_t *b)
+{
+    const char *d = n->detail.data ? n->detail.data : "", *nl = strchr(d, '\n');
+    int dl = nl ? (int) (nl - d) : (int) strlen(d);
+
+    buf_printf(b, "Postoffice %s's software left %lld file%s in its outbag that pogate-pickup\n"
+               "did not send: refused by the MTA, not readable as an outbag file, or found\n"
+               "half-submitted after a crash (sent perhaps; never sent twice). They wait in\n\n    %.*s\n\n"
+               "each with NAME.reason beside it. The oldest, since ", n->po, n->count, n->count == 1 ? "" : "s", dl, d);
+    when(b, n->since, 0);
+    buf_puts(b, ":\n\n    ");
+    ascii(b, nl ? nl + 1 : "", nl ? strlen(nl + 1) : 0);
+    buf_printf(b, "\n\nTo fix it: read the reasons, correct the file (or the sender's mailbox in\n"
+               "the maps), and put it back for the next pass:\n\n    mv %.*s/NAME %.*s/new/\n",
+               dl, d, dl - 4, d);
 }
 
 /* The facts, then "To fix it:" and the command. */
@@ -127,6 +148,9 @@ static void body(const struct notice *n, const struct notice_mail *m, const char
         buf_puts(b, ";\nthe programs still use the index compiled before. The errors:\n\n");
         ascii(b, n->detail.data ? n->detail.data : "", n->detail.len);
         buf_printf(b, "\nTo fix it: correct the lines named above, then compile:\n\n    pogate-map -c %s\n", c);
+        break;
+    case NOTICE_PICKUP:
+        pickup_body(n, b);
         break;
     }
 }

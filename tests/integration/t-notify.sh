@@ -198,6 +198,28 @@ like "... and that nothing is sent" "$(cat "$TESTTMP/notify.err")" "notify\\.sta
 settle
 is "... and sends nothing (it would not know what it sent)" "$(at_sink)" "$n"
 rmdir "$state" && mv "$state.saved" "$state"
+
+# --- a file-only postoffice's outbag: what pogate-pickup set aside in bad/
+sed -i 's/^LEGACY .*/& pickup=yes/' "$conf/postoffices"
+check "pickup=yes for LEGACY compiles" "$POGATE_MAP" -c "$conf"
+mkdir -p "$store/legacy/outbag/bad"
+printf 'X-Pogate-Sender: <anna@legacy.example.net>\n\nSubject: out\n\nhi\n' >"$store/legacy/outbag/bad/1796300100.out1"
+printf 'sendmail exited 67 (EX_NOUSER): 550 5.1.1 <nobody@internet.example>: unknown\n' \
+    >"$store/legacy/outbag/bad/1796300100.out1.reason"
+touch -d '20 minutes ago' "$store/legacy/outbag/bad/1796300100.out1"
+chown -R pogate "$store"
+settle
+n=$(at_sink)
+out=$(notify)
+like "a file set aside in an outbag's bad/: noticed at once" "$out" "^1 notice sent"
+check "... at the sink" wait_for 20 sink_has "pickup:legacy" 1
+f=$(grep -lrx -- "X-Pogate-Notice: pickup:legacy" "$sink" | head -n 1)
+like "... the subject" "$(grep '^Subject:' "$f")" "1 outgoing file of legacy set aside, not sent"
+like "... the file's reason" "$(cat "$f")" "1796300100\.out1: sendmail exited 67 \(EX_NOUSER\): 550 5\.1\.1"
+like "... the command that puts it back" "$(cat "$f")" "mv $store/legacy/outbag/bad/NAME $store/legacy/outbag/new/"
+notify >/dev/null
+settle
+is "... once per notify_interval" "$(at_sink "pickup:legacy")" 1
 echo "notify_interval = soon" >>"$conf/pogate.conf"
 out=$(notify); rc=$?
 is "a bad notify_interval: exit 1" "$rc" 1
