@@ -2,38 +2,11 @@
  * envblock.h spells (pogate-pickup reads the same block from outbag files).
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "buf.h"
 #include "envblock.h"
 #include "mailbag.h"
 #include "mem.h"
-
-#define FIRST "X-Pogate-Envelope: 1\n"
-#define PO_FIELD "X-Pogate-Postoffice: "
-
-int mailbag_envelope_po(const char *head, size_t len, char *po, size_t size)
-{
-    const char *p = head, *end = head + len, *nl;
-
-    if (len < sizeof(FIRST) - 1 || memcmp(head, FIRST, sizeof(FIRST) - 1) != 0)
-        return -1;
-    for (p += sizeof(FIRST) - 1; p < end && *p != '\n'; p = nl + 1) {
-        size_t n;
-
-        if ((nl = memchr(p, '\n', (size_t) (end - p))) == NULL)
-            return -1;          /* the line goes on past what was read */
-        if ((size_t) (nl - p) <= sizeof(PO_FIELD) - 1 || memcmp(p, PO_FIELD, sizeof(PO_FIELD) - 1) != 0)
-            continue;
-        n = (size_t) (nl - p) - (sizeof(PO_FIELD) - 1);
-        if (n >= size)
-            return -1;
-        memcpy(po, p + sizeof(PO_FIELD) - 1, n);
-        po[n] = 0;
-        return 0;
-    }
-    return -1;                  /* the envelope ended without naming one */
-}
 
 void mailbag_safe(buf_t *b, const char *s)
 {

@@ -30,12 +30,6 @@
 void mailbag_envelope(buf_t *b, const char *sender, const char *po, const char *queue_id,
                       const struct deliver_rcpt *r, const int *idx, int n);
 
-/* The postoffice an envelope names: the X-Pogate-Postoffice value of the
- * envelope at the start of the LEN bytes at HEAD (a file's first bytes),
- * into PO (SIZE bytes). 0, or -1 when HEAD does not start with an envelope
- * of version 1 naming one within LEN. */
-int mailbag_envelope_po(const char *head, size_t len, char *po, size_t size);
-
 /* Append S with control characters replaced by '?' (envblock_safe()). */
 void mailbag_safe(buf_t *b, const char *s);
 

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mailbag.h"
+#include "envblock.h"
 #include "podir.h"
 #include "quota.h"
 #include "storefs.h"
@@ -104,7 +104,7 @@ static int names_po(int fd, const char *name, const char *po, long long *size)
     if (f < 0)
         return 0;               /* gone meanwhile (the importer took it), or not a file */
     n = read(f, head, sizeof(head));
-    mine = n > 0 && mailbag_envelope_po(head, (size_t) n, owner, sizeof(owner)) == 0 && strcmp(owner, po) == 0;
+    mine = n > 0 && envblock_po(head, (size_t) n, owner, sizeof(owner)) == 0 && strcmp(owner, po) == 0;
     if (mine && (*size = quota_name_size(name)) < 0)
         *size = fstat(f, &st) == 0 ? (long long) st.st_size : 0;
     close(f);

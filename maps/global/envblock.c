@@ -15,6 +15,7 @@
 #include "podir.h"
 
 #define MAGIC "X-Pogate-Envelope: 1"
+#define PO_FIELD "X-Pogate-Postoffice: "
 
 void envblock_safe(buf_t *b, const char *s)
 {
@@ -225,4 +226,29 @@ void envblock_read_free(struct envblock_read *r)
     free(r->rcpt);
     r->rcpt = NULL;
     r->nrcpt = 0;
+}
+
+/* Only the first LEN bytes of a file are at hand (the quota scan reads a
+ * few KB of each): no whole-block parse, just the one line. */
+int envblock_po(const char *head, size_t len, char *po, size_t size)
+{
+    const char *p = head, *end = head + len, *nl;
+
+    if (len < sizeof(MAGIC "\n") - 1 || memcmp(head, MAGIC "\n", sizeof(MAGIC "\n") - 1) != 0)
+        return -1;
+    for (p += sizeof(MAGIC "\n") - 1; p < end && *p != '\n'; p = nl + 1) {
+        size_t n;
+
+        if ((nl = memchr(p, '\n', (size_t) (end - p))) == NULL)
+            return -1;          /* the line goes on past what was read */
+        if ((size_t) (nl - p) <= sizeof(PO_FIELD) - 1 || memcmp(p, PO_FIELD, sizeof(PO_FIELD) - 1) != 0)
+            continue;
+        n = (size_t) (nl - p) - (sizeof(PO_FIELD) - 1);
+        if (n >= size)
+            return -1;
+        memcpy(po, p + sizeof(PO_FIELD) - 1, n);
+        po[n] = 0;
+        return 0;
+    }
+    return -1;                  /* the envelope ended without naming one */
 }

@@ -69,4 +69,10 @@ void envblock_safe(buf_t *b, const char *s);
 int envblock_parse(const char *data, size_t len, struct envblock_read *r, buf_t *why);
 void envblock_read_free(struct envblock_read *r);
 
+/* The postoffice an envelope names: the X-Pogate-Postoffice value of the
+ * block at the start of the LEN bytes at HEAD (a file's first bytes), into
+ * PO (SIZE bytes). 0, or -1 when HEAD does not start with a block of this
+ * version naming one within LEN. */
+int envblock_po(const char *head, size_t len, char *po, size_t size);
+
 #endif

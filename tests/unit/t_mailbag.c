@@ -3,12 +3,13 @@
  * postoffice's quota counts in its hub's bag), and what is not an envelope. */
 #include <string.h>
 
+#include "envblock.h"
 #include "mailbag.h"
 #include "tap.h"
 
 static int po_of(const char *head, char *po, size_t size)
 {
-    return mailbag_envelope_po(head, strlen(head), po, size);
+    return envblock_po(head, strlen(head), po, size);
 }
 
 int main(void)
@@ -23,9 +24,9 @@ int main(void)
     strcpy(r[0].mbx.name, "clerk");
     mailbag_envelope(&b, "alice@example.org", "downq", "4ABC123", r, idx, 1);
     buf_puts(&b, "Return-Path: <alice@example.org>\nSubject: x\n\nbody\n");
-    is_int(mailbag_envelope_po(b.data, b.len, po, sizeof(po)), 0, "the envelope as written is read back");
+    is_int(envblock_po(b.data, b.len, po, sizeof(po)), 0, "the envelope as written is read back");
     is_str(po, "downq", "... naming its postoffice");
-    is_int(mailbag_envelope_po(b.data, 40, po, sizeof(po)), -1, "cut before the postoffice line: none");
+    is_int(envblock_po(b.data, 40, po, sizeof(po)), -1, "cut before the postoffice line: none");
     is_int(po_of("X-Pogate-Envelope: 1\nX-Pogate-Sender: <>\n\nX-Pogate-Postoffice: late\n", po, sizeof(po)), -1,
            "a postoffice line after the envelope's end does not count");
     is_int(po_of("X-Pogate-Envelope: 2\nX-Pogate-Postoffice: bag\n\n", po, sizeof(po)), -1, "another version: none");
