@@ -218,7 +218,7 @@ static void header_end(struct scanner *sc, long long bstart)
     field_end(sc);
     t->e.bstart = bstart;
     if (!(t->e.flags & E_HAS_CT) && t->digest)
-        strcpy(t->type, "message"), strcpy(t->sub, "rfc822");
+        str_copy(t->type, "message", sizeof(t->type)), str_copy(t->sub, "rfc822", sizeof(t->sub));
     if (strcmp(t->type, "multipart") == 0) {
         if (t->blen == 0)
             bad(sc, "a multipart without a usable boundary", t->e.hstart);

@@ -6,6 +6,7 @@
 #ifndef POGATE_TEST_SPF_GRAMMAR_H
 #define POGATE_TEST_SPF_GRAMMAR_H
 
+#include <stdio.h>
 #include <string.h>
 
 static int g_atext(char c)
@@ -86,8 +87,11 @@ static const char *received_spf_check(const char *v, const char *required)
             p++;
         if (*p != '=')
             return "a key without '='";
-        if (strlen(keys) + (size_t) (p - k) + 2 < sizeof(keys))
-            strncat(keys, k, (size_t) (p - k)), strcat(keys, " ");
+        {
+            size_t used = strlen(keys);
+
+            snprintf(keys + used, sizeof(keys) - used, "%.*s ", (int) (p - k), k);
+        }
         p++;
         if (g_value(&p) < 0)
             return "a value neither dot-atom nor quoted-string";

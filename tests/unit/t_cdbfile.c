@@ -47,8 +47,11 @@ static void on_dup(void *ctx, const char *key, size_t klen)
 {
     (void) ctx;
     ndups++;
-    if (strlen(dupkeys) + klen < sizeof(dupkeys))
-        strncat(dupkeys, key, klen);
+    {
+        size_t used = strlen(dupkeys);
+
+        snprintf(dupkeys + used, sizeof(dupkeys) - used, "%.*s", (int) klen, key);
+    }
 }
 
 static void writer(void)

@@ -4,6 +4,7 @@
  * from facts as the questions would gather them). */
 #define _DEFAULT_SOURCE
 #include <arpa/nameser.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_dns.h"
@@ -145,13 +146,13 @@ static void mx_facts(struct domain_facts *f, const char *domain, const char *hos
     f->mx_st = DNS_OK;
     f->mx.n = 1;
     f->mx.mx[0].pref = 10;
-    strcpy(f->mx.mx[0].host, host);
+    snprintf(f->mx.mx[0].host, sizeof(f->mx.mx[0].host), "%s", host);
     f->targets_asked = 1;
     f->target_st[0] = DNS_OK;
     f->target[0].n = 1;
-    strcpy(f->target[0].addr[0], addr);
+    snprintf(f->target[0].addr[0], sizeof(f->target[0].addr[0]), "%s", addr);
     f->nspf = 1;
-    strcpy(f->spf[0].addr, "192.0.2.25");
+    snprintf(f->spf[0].addr, sizeof(f->spf[0].addr), "%s", "192.0.2.25");
     f->spf[0].result = SPFR_PASS;
 }
 
@@ -180,7 +181,7 @@ static void rules(void)
     ok(strstr(judge(&f, &out), "WARN soft.test: SPF does not permit 192.0.2.25 (softfail)") != NULL, "softfail: WARN");
     is_int(out.worst, CHECK_WARN, "... the worst");
     f.spf[0].result = SPFR_PERMERROR;
-    strcpy(f.spf[0].why, "two records");
+    snprintf(f.spf[0].why, sizeof(f.spf[0].why), "%s", "two records");
     ok(strstr(judge(&f, &out), "FAIL soft.test: SPF does not permit 192.0.2.25 (permerror: two records)") != NULL,
        "permerror: FAIL with the reason");
     f.spf[0].result = SPFR_NONE;

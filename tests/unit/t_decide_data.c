@@ -1,6 +1,7 @@
 /* t_decide_data.c - unit tests for milter/decide_data.c: which messages are
  * accepted at DATA (inbound, nothing to rewrite, no Received-SPF, no
  * recipient postoffice with a maxsize) and when the DATA step is asked for. */
+#include <stdio.h>
 #include <string.h>
 
 #include "decide_data.h"
@@ -11,8 +12,8 @@ static struct rcpt rcpt(const char *addr, int ours, const char *canonical, long 
     struct rcpt r = { .arg = (char *) addr, .addr = (char *) addr, .to = { .ours = ours, .maxsize = maxsize } };
 
     if (ours) {
-        strcpy(r.to.where, "sales/jsmith");
-        strcpy(r.to.canonical, canonical);
+        snprintf(r.to.where, sizeof(r.to.where), "%s", "sales/jsmith");
+        snprintf(r.to.canonical, sizeof(r.to.canonical), "%s", canonical);
     }
     return r;
 }

@@ -3,6 +3,7 @@
  * postmaster@ addresses, unknown mailboxes, paused POs, SIZE=, other
  * domains, outbound senders, spoilt and missing maps), and the recipient
  * rewrite at end of message. */
+#include <stdio.h>
 #include "decide_outbound.h"
 #include "decide_rcpt.h"
 #include "mcore_fixture.h"
@@ -137,7 +138,7 @@ static void odd(void)
             "<100???x@sales.example.com>: Recipient address rejected: no such mailbox",
             "percent sign and CR LF in an address: made safe for the reply");
     memset(longaddr, 'a', 600);
-    strcpy(longaddr + 600, "@sales.example.com");
+    snprintf(longaddr + 600, sizeof(longaddr) - 600, "%s", "@sales.example.com");
     is_int(rcpt(maps, longaddr, 0, NULL, &to, &v), VERDICT_REJECT, "a 618-byte address at a PO domain: rejected");
     ok(strlen(v.text) == VERDICT_TEXT_MAX - 1 && strncmp(v.text, "<aaaa", 5) == 0, "... the text cut to fit");
 }

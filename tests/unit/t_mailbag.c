@@ -1,6 +1,7 @@
 /* t_mailbag.c - unit tests for lda/mailbag.c: the envelope written for an
  * importer, read back for the postoffice it names (what a downstream
  * postoffice's quota counts in its hub's bag), and what is not an envelope. */
+#include <stdio.h>
 #include <string.h>
 
 #include "envblock.h"
@@ -20,8 +21,8 @@ int main(void)
     int idx[1] = { 0 };
 
     memset(r, 0, sizeof(r));
-    strcpy(r[0].mbx.address, "clerk@downq.example.com");
-    strcpy(r[0].mbx.name, "clerk");
+    snprintf(r[0].mbx.address, sizeof(r[0].mbx.address), "%s", "clerk@downq.example.com");
+    snprintf(r[0].mbx.name, sizeof(r[0].mbx.name), "%s", "clerk");
     mailbag_envelope(&b, "alice@example.org", "downq", "4ABC123", r, idx, 1);
     buf_puts(&b, "Return-Path: <alice@example.org>\nSubject: x\n\nbody\n");
     is_int(envblock_po(b.data, b.len, po, sizeof(po)), 0, "the envelope as written is read back");

@@ -5,6 +5,7 @@
  * the output, closing by Postfix's "removed", by sendmail's last recipient,
  * by a day of silence, and lines that are garbage. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "buf.h"
@@ -25,8 +26,11 @@ static void emit(const struct tmsg *m, void *arg)
     track_out_text(m, &shown);
     track_out_json(m, &shown);
     nshown++;
-    strcat(order, m->qid[0] ? m->qid : "NOQUEUE");
-    strcat(order, " ");
+    {
+        size_t used = strlen(order);
+
+        snprintf(order + used, sizeof(order) - used, "%s ", m->qid[0] ? m->qid : "NOQUEUE");
+    }
 }
 
 /* Feed LINES (one per string) to a table with the queries Q. */
