@@ -6,7 +6,7 @@
  * check    loop, maxsize, quota: per recipient, on the finished file
  * link     into each recipient's new/ (or the mailbag's new/; deliver_commit.c)
  * sync     fsync of each new/ directory, or hand it to the caller
- * finish   unlink tmp/, settle and log every recipient
+ * finish   unlink tmp/ (or close an unnamed file), settle and log every recipient
  * With DELIVER_ALL_OR_NOTHING a failure in any phase before the links are
  * durable leaves (or puts) nothing in new/.
  *
@@ -75,6 +75,7 @@ static int group_of(struct job *j, const struct deliver_rcpt *r)
         .dir = r->po.via[0] ? r->po.via : r->po.name, .owner = -1, .tmpdir = -1 };
     j->g[k].bagdir = (struct maildir) MAILDIR_INIT;
     j->g[k].file = (struct dfile) DFILE_INIT;
+    j->g[k].pub.fd = -1;
     j->ng++;
     return k;
 }
@@ -225,6 +226,7 @@ static void check_group(struct job *j, struct group *g)
 
     if (g->file.written) {
         g->pub.tmpname = g->file.tmpname;
+        g->pub.fd = g->file.anon ? g->file.fd : -1;
         g->pub.stable = dfile_name(&j->msg, &g->d, &g->file, g->pub.newname, sizeof(g->pub.newname));
     }
     for (int m = 0; m < g->d.n; m++) {

@@ -64,18 +64,21 @@ static int copy_into(struct commit *c, const struct dgroup *g, const struct comm
 {
     const struct maildir *md = c->t[i].md;
     char name[STOREFS_NAME_MAX];
-    int src, dst = -1, rc = -1, saved;
+    int src = f->fd, dst = -1, rc = -1, saved;
     ssize_t got;
+    off_t at = 0;
 
-    if ((src = openat(g->tmpdir, f->tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+    if (src < 0 && (src = openat(g->tmpdir, f->tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
         return -1;
     storefs_unique(name, sizeof(name));
     dst = openat(md->tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (dst < 0)
         goto out;
-    while ((got = read(src, c->iobuf, DELIVER_IOBUF)) > 0)
+    while ((got = pread(src, c->iobuf, DELIVER_IOBUF, at)) > 0) {
         if (write_all(dst, c->iobuf, (size_t) got) < 0)
             goto out;
+        at += got;
+    }
     if (got == 0 && fsync(dst) == 0) {
         rc = close(dst);
         dst = -1;
@@ -88,7 +91,8 @@ out:
         close(dst);
     if (rc != 1)
         unlinkat(md->tmp, name, 0);
-    close(src);
+    if (src != f->fd)
+        close(src);
     errno = saved;
     return rc < 0 ? -1 : 0;
 }
@@ -141,13 +145,25 @@ static int existed(struct commit *c, const struct dgroup *g, const struct commit
     return 0;
 }
 
-/* Place F for member I of a Maildir group: 0 or 1 (renamed) as
- * maildir_place, a copy where links fail, or -1 with errno. */
-static int place(struct commit *c, const struct dgroup *g, const struct commit_file *f, int i)
+/* The file system (or, for an unnamed file, a missing /proc) refuses the link. */
+static int no_link(const struct commit_file *f, int err)
 {
-    int rc = maildir_place(g->tmpdir, f->tmpname, c->t[i].md->new, f->newname, i == g->owner);
+    return err == EPERM || err == EXDEV || err == ENOTSUP || (f->fd >= 0 && err == ENOENT);
+}
 
-    if (rc < 0 && i != g->owner && (errno == EPERM || errno == EXDEV || errno == ENOTSUP))
+/* Place F for member I of group G: 0 or 1 (renamed) as maildir_place, a
+ * copy where links fail, or -1 with errno. Only the file's owner (MAY_RENAME)
+ * may take a named tmp file away by rename; an unnamed one is copied. */
+static int place(struct commit *c, const struct dgroup *g, const struct commit_file *f, int i,
+                 int may_rename)
+{
+    int newdir = c->t[i].md->new, rc;
+
+    if (f->fd >= 0)
+        rc = storefs_link_fd(f->fd, newdir, f->newname);
+    else
+        rc = maildir_place(g->tmpdir, f->tmpname, newdir, f->newname, may_rename);
+    if (rc < 0 && (!may_rename || f->fd >= 0) && no_link(f, errno))
         rc = copy_into(c, g, f, i);
     return rc;
 }
@@ -168,7 +184,7 @@ static void link_maildir(struct commit *c, const struct dgroup *g, struct commit
             c->t[i].link = LINK_TWIN;
             continue;
         }
-        rc = place(c, g, f, i);
+        rc = place(c, g, f, i, i == g->owner);
         if (rc < 0 && errno == EEXIST && existed(c, g, f, i, 0) == 0)
             continue;
         if (rc < 0) {
@@ -184,7 +200,7 @@ static void link_maildir(struct commit *c, const struct dgroup *g, struct commit
 /* One link into the mailbag's new/ for all members of G. */
 static void link_bag(struct commit *c, const struct dgroup *g, struct commit_file *f)
 {
-    int rc = maildir_place(g->tmpdir, f->tmpname, c->t[g->members[0]].md->new, f->newname, 1);
+    int rc = place(c, g, f, g->members[0], 1);
 
     if (rc < 0 && errno == EEXIST && existed(c, g, f, g->members[0], 0) == 0) {
         for (int m = 1; m < g->n; m++)

@@ -25,7 +25,9 @@ struct commit {
 
 /* One written file, as linking sees it. */
 struct commit_file {
-    const char *tmpname;        /* in: the file in the group's tmp/ */
+    const char *tmpname;        /* in: the file in the group's tmp/, unless FD */
+    int fd;                     /* in: an unnamed file (storefs_tmpfile), linked by its
+                                 * descriptor; -1 */
     char newname[256];          /* in: its name in new/ */
     int stable;                 /* in: newname is the deterministic one (EEXIST: an earlier
                                  * attempt placed this very file) */

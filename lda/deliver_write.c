@@ -286,9 +286,8 @@ static int raw_source(struct dmsg *m, const struct dgroup *g, struct dfile *f, s
         f->received = (long long) m->mem_len;
         return 0;
     }
-    storefs_unique(name, sizeof(name));
-    sp.fd = openat(g->tmpdir, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (sp.fd < 0 || unlinkat(g->tmpdir, name, 0) < 0) {
+    sp.fd = storefs_tmpfile(g->tmpdir, name, sizeof(name), &sp.anon);
+    if (sp.fd < 0 || (!sp.anon && unlinkat(g->tmpdir, name, 0) < 0)) {
         dstatus_errno(&f->st, errno);
         if (sp.fd >= 0)
             close(sp.fd);
@@ -325,10 +324,12 @@ static int write_converted(struct dmsg *m, const struct dgroup *g, struct dfile 
 
 static void where(const struct dmsg *m, const struct dgroup *g, const struct dfile *f, buf_t *b)
 {
+    const char *name = f->anon ? "(unnamed)" : f->tmpname;
+
     if (g->bag)
-        buf_printf(b, "%s/mailbag/tmp/%s", g->dir, f->tmpname);
+        buf_printf(b, "%s/mailbag/tmp/%s", g->dir, name);
     else
-        buf_printf(b, "%s/mailboxes/%s/tmp/%s", g->po, m->r[g->owner].mbx.name, f->tmpname);
+        buf_printf(b, "%s/mailboxes/%s/tmp/%s", g->po, m->r[g->owner].mbx.name, name);
 }
 
 int dfile_write(struct dmsg *m, const struct dgroup *g, struct dfile *f)
@@ -337,8 +338,7 @@ int dfile_write(struct dmsg *m, const struct dgroup *g, struct dfile *f)
     buf_t b = BUF_INIT;
     int saved;
 
-    storefs_unique(f->tmpname, sizeof(f->tmpname));
-    f->fd = openat(g->tmpdir, f->tmpname, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    f->fd = storefs_tmpfile(g->tmpdir, f->tmpname, sizeof(f->tmpname), &f->anon);
     if (f->fd < 0) {
         f->tmpname[0] = 0;      /* nothing to unlink */
         dstatus_errno(&f->st, errno);
@@ -387,21 +387,30 @@ int dfile_close(const struct dgroup *g, struct dfile *f)
 {
     int rc = 0;
 
+    if (f->raw_fd >= 0)
+        close(f->raw_fd);       /* unlinked, unread from now on */
+    f->raw_fd = -1;
+    if (f->anon && f->written)
+        return 0;               /* the file itself until linked: dfile_remove() closes it */
     if (f->fd >= 0 && close(f->fd) < 0 && f->written) {
         dstatus_errno(&f->st, errno);
         msg_warn("%s: closing %s: %m", g->dir, f->tmpname);
         rc = -1;
     }
-    if (f->raw_fd >= 0)
-        close(f->raw_fd);       /* unlinked, unread from now on */
-    f->fd = f->raw_fd = -1;
+    f->fd = -1;
     return rc;
 }
 
-void dfile_remove(const struct dgroup *g, const struct dfile *f)
+void dfile_remove(const struct dgroup *g, struct dfile *f)
 {
-    if (f->tmpname[0] && g->tmpdir >= 0 && unlinkat(g->tmpdir, f->tmpname, 0) < 0)
+    if (f->anon) {
+        /* fsync has told of any write error; the links hold the file now. */
+        if (f->fd >= 0)
+            (void) close(f->fd);
+        f->fd = -1;
+    } else if (f->tmpname[0] && g->tmpdir >= 0 && unlinkat(g->tmpdir, f->tmpname, 0) < 0) {
         msg_warn("%s: unlinking tmp/%s: %m", g->dir, f->tmpname);
+    }
 }
 
 /* Deterministic names possible: a usable queue id, a whole hash, a Received date. */

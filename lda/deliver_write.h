@@ -46,8 +46,11 @@ struct dmsg {
 
 /* Out: one file, written by dfile_write(). */
 struct dfile {
-    char tmpname[STOREFS_NAME_MAX];     /* its name in the group's tmp/; "" */
-    int fd;                     /* open from dfile_write() to dfile_close(); -1 */
+    char tmpname[STOREFS_NAME_MAX];     /* its name in the group's tmp/ (a unique name
+                                         * all the same when anon); "" */
+    int anon;                   /* no name in tmp/ (storefs_tmpfile): FD is the file */
+    int fd;                     /* open from dfile_write() to dfile_close(), an unnamed
+                                 * written file to dfile_remove(); -1 */
     long long hdrlen;           /* prepended bytes */
     long long size;             /* message bytes */
     long long received;         /* message bytes as received (content=7bit: before conversion) */
@@ -79,7 +82,8 @@ void dmsg_log_unique(const struct dmsg *m);
  * 0, or -1 with F->st set and the reason logged. */
 int dfile_write(struct dmsg *m, const struct dgroup *g, struct dfile *f);
 
-/* Close F once every file of the delivery is written. -1 (F->st set,
+/* Close F once every file of the delivery is written; a written unnamed
+ * file stays open, being nothing else until it is linked. -1 (F->st set,
  * logged) only when a written file's close fails. */
 int dfile_close(const struct dgroup *g, struct dfile *f);
 
@@ -89,8 +93,9 @@ int dfile_close(const struct dgroup *g, struct dfile *f);
 int dfile_name(const struct dmsg *m, const struct dgroup *g, const struct dfile *f, char *name,
                size_t size);
 
-/* Unlink F's tmp file, if it was created (logged when that fails). */
-void dfile_remove(const struct dgroup *g, const struct dfile *f);
+/* After linking: unlink F's tmp file, if it was created (logged when that
+ * fails), or close the unnamed one (what was not linked is gone with it). */
+void dfile_remove(const struct dgroup *g, struct dfile *f);
 
 /* write(2) all of P[0..N-1] to FD: 0, or -1 with errno. */
 int write_all(int fd, const char *p, size_t n);

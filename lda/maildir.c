@@ -4,7 +4,8 @@
  * Publishing is link then (later, by the caller) unlink of tmp/: a reader of
  * new/ sees the complete file or nothing, and the same tmp file can be linked
  * into several mailboxes of one postoffice. rename(2) is the fallback for file
- * systems without hard links, as in Postfix's sane_link.
+ * systems without hard links, as in Postfix's sane_link. An unnamed file
+ * (storefs_tmpfile) is linked by its descriptor instead (deliver_commit.c).
  */
 #include <errno.h>
 #include <fcntl.h>

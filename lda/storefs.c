@@ -1,6 +1,7 @@
-/* storefs.c - component-wise, symlink-free directory access and unique names
- * for the postoffice store; see storefs.h.
+/* storefs.c - component-wise, symlink-free directory access, unique names and
+ * unnamed files for the postoffice store; see storefs.h.
  */
+#define _GNU_SOURCE             /* O_TMPFILE: Linux's open(2) flag, where it exists */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -19,6 +20,7 @@
 static char host[128] = "localhost";
 static uint64_t seed;
 static atomic_uint counter;
+static atomic_int anon_ok;      /* unnamed files: O_TMPFILE and /proc/self/fd to link them */
 
 static int fixed_name(const char *name)
 {
@@ -83,6 +85,11 @@ void storefs_init(void)
         if (o > 0)
             host[o] = 0;
     }
+#ifdef O_TMPFILE
+    /* Without /proc (a chroot, a restricted mount namespace) an unnamed file
+     * could never be linked by an unprivileged process: use tmp/ names. */
+    atomic_store(&anon_ok, access("/proc/self/fd", X_OK) == 0);
+#endif
     if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t) sizeof(seed)) {
         struct timeval tv;
 
@@ -113,4 +120,43 @@ void storefs_unique(char *buf, size_t size)
 const char *storefs_host(void)
 {
     return host;
+}
+
+int storefs_anon(int on)
+{
+#ifdef O_TMPFILE
+    atomic_store(&anon_ok, on && access("/proc/self/fd", X_OK) == 0);
+#else
+    (void) on;
+#endif
+    return atomic_load(&anon_ok);
+}
+
+int storefs_tmpfile(int dir, char *name, size_t size, int *anon)
+{
+    const int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC;
+    int fd;
+
+    storefs_unique(name, size);
+    *anon = 0;
+#ifdef O_TMPFILE
+    /* Any refusal (a file system or kernel without it: EOPNOTSUPP, EISDIR,
+     * EINVAL) falls back to a name, which reports a real error again. */
+    if (atomic_load(&anon_ok) && (fd = openat(dir, ".", O_TMPFILE | flags, 0600)) >= 0) {
+        *anon = 1;
+        return fd;
+    }
+#endif
+    return openat(dir, name, O_CREAT | O_EXCL | flags, 0600);
+}
+
+int storefs_link_fd(int fd, int newdir, const char *newname)
+{
+    char path[64];
+
+    /* linkat(fd, "", ..., AT_EMPTY_PATH) would need CAP_DAC_READ_SEARCH;
+     * the descriptor's /proc link is open to its owner. Never over an
+     * existing name (EEXIST), as link(2). */
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, path, newdir, newname, AT_SYMLINK_FOLLOW);
 }

@@ -35,4 +35,22 @@ void storefs_unique(char *buf, size_t size);
 /* The host name as storefs_unique() writes it (escaped; set by storefs_init). */
 const char *storefs_host(void);
 
+/* A new file for writing in directory DIR, mode 0600. Where the system has
+ * them (Linux's O_TMPFILE, with /proc/self/fd to link it by), the file has
+ * no name (*ANON = 1): it takes no entry in DIR, so creating it changes no
+ * directory (on ext4 without a journal a new name costs DIR an fsync of its
+ * own), and a process killed before it is linked leaves nothing behind. It
+ * exists only through the descriptor until storefs_link_fd() names it.
+ * Elsewhere (*ANON = 0) it is DIR/NAME. NAME gets a unique name either way
+ * (storefs_unique). An fd, or -1 with errno. */
+int storefs_tmpfile(int dir, char *name, size_t size, int *anon);
+
+/* Give the unnamed file FD the name NEWDIR/NEWNAME: 0, or -1 with errno
+ * (EEXIST: the name is taken, it is never replaced). */
+int storefs_link_fd(int fd, int newdir, const char *newname);
+
+/* Unnamed files on (the default where available) or off: tmp/ names, for
+ * tests and comparisons. Before threads. 1 if they are on now. */
+int storefs_anon(int on);
+
 #endif

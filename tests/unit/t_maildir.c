@@ -8,11 +8,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -21,6 +23,7 @@
 #include "log.h"
 #include "mem.h"
 #include "quota.h"
+#include "storefs.h"
 #include "tap.h"
 
 static char store[256];
@@ -490,6 +493,116 @@ static void test_exactly_once(void)
     clean();
 }
 
+static void pause_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+    nanosleep(&ts, NULL);
+}
+
+static struct timespec tmp_mtime(const char *dir)
+{
+    char path[512];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/%s", store, dir);
+    if (stat(path, &st) < 0)
+        return (struct timespec) { 0, 0 };
+    return st.st_mtim;
+}
+
+/* A delivery agent killed while it writes: the child reads a message that
+ * never ends from a pipe, and dies by SIGKILL once it has its file. What
+ * it leaves in tmp/. */
+static int killed_leaves(void)
+{
+    static char chunk[256 * 1024];
+    int p[2];
+    pid_t pid;
+
+    memset(chunk, 'x', sizeof(chunk));
+    chunk[0] = '\n';
+    if (pipe(p) < 0)
+        abort();
+    if ((pid = fork()) == 0) {
+        struct deliver_rcpt r;
+        struct deliver_params dp = params(0);
+
+        close(p[1]);
+        rcpt(&r, "jsmith@sales.example.com", &po_sales, "jsmith");
+        deliver_message(&dp, p[0], &r, 1);
+        _exit(0);
+    }
+    close(p[0]);
+    /* More than a pipe holds: once written, the child is reading into its file. */
+    if (write(p[1], chunk, sizeof(chunk)) != (ssize_t) sizeof(chunk))
+        abort();
+    pause_ms(50);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    close(p[1]);
+    return entries("sales/mailboxes/jsmith/tmp", NULL, 0);
+}
+
+static void test_unnamed(void)
+{
+    struct deliver_rcpt r;
+    struct timespec t0, t1;
+    const char *tmp = "sales/mailboxes/jsmith/tmp";
+    char *f;
+    size_t len;
+
+    if (!storefs_anon(1)) {
+        ok(1, "# SKIP no O_TMPFILE or /proc here: tmp/ names only");
+        return;
+    }
+    for (int anon = 1; anon >= 0; anon--) {
+        const char *how = anon ? "unnamed" : "tmp/ names";
+
+        storefs_anon(anon);
+        rcpt(&r, "jsmith@sales.example.com", &po_sales, "jsmith");
+        is_int(deliver_pipe(msg1, strlen(msg1), &r, 1, 0), 1, "%s: first delivery", how);
+        t0 = tmp_mtime(tmp);
+        pause_ms(30);           /* past the file system's clock tick */
+        rcpt(&r, "jsmith@sales.example.com", &po_sales, "jsmith");
+        is_int(deliver_pipe("Subject: 2\n\nsecond\n", 19, &r, 1, 0), 1, "%s: second delivery", how);
+        t1 = tmp_mtime(tmp);
+        ok((t0.tv_sec == t1.tv_sec && t0.tv_nsec == t1.tv_nsec) == anon,
+           anon ? "unnamed: tmp/ not modified by a delivery" : "tmp/ names: tmp/ modified (created, unlinked)");
+        is_int(entries("sales/mailboxes/jsmith/new", NULL, 0), 2, "%s: both in new/", how);
+        is_int(entries(tmp, NULL, 0), 0, "%s: tmp/ empty", how);
+        clean();
+        is_int(killed_leaves(), anon ? 0 : 1,
+               anon ? "unnamed: a delivery killed while writing leaves nothing in tmp/"
+               : "tmp/ names: a delivery killed while writing leaves its file in tmp/");
+        is_int(entries("sales/mailboxes/jsmith/new", NULL, 0), 0, "%s: killed: nothing in new/", how);
+        clean();
+    }
+    /* Several mailboxes of one postoffice share the unnamed file by links. */
+    storefs_anon(1);
+    {
+        struct deliver_rcpt two[2];
+        char n1[256], n2[256], p1[600], p2[600];
+        struct stat s1, s2;
+
+        rcpt(&two[0], "a@sales.example.com", &po_sales, "anna");
+        rcpt(&two[1], "b@sales.example.com", &po_sales, "bob");
+        is_int(deliver_pipe(msg1, strlen(msg1), two, 2, 0), 2, "unnamed: two mailboxes delivered");
+        entries("sales/mailboxes/anna/new", n1, sizeof(n1));
+        entries("sales/mailboxes/bob/new", n2, sizeof(n2));
+        snprintf(p1, sizeof(p1), "%s/sales/mailboxes/anna/new/%s", store, n1);
+        snprintf(p2, sizeof(p2), "%s/sales/mailboxes/bob/new/%s", store, n2);
+        ok(stat(p1, &s1) == 0 && stat(p2, &s2) == 0 && s1.st_ino == s2.st_ino && s1.st_nlink == 2,
+           "unnamed: one file, two links, nothing else holds it");
+        f = only_file("sales/mailboxes/bob/new", &len);
+        ok(f && len > strlen(msg1) && memcmp(f + len - strlen(msg1), msg1, strlen(msg1)) == 0,
+           "unnamed: the linked file holds the message");
+        free(f);
+        is_int(entries("sales/mailboxes/anna/tmp", NULL, 0), 0, "unnamed: tmp/ empty");
+        clean();
+    }
+}
+
 int main(void)
 {
     const char *tmp = getenv("TESTTMP");
@@ -509,6 +622,7 @@ int main(void)
     test_deferred_sync();
     test_all_or_nothing();
     test_exactly_once();
+    test_unnamed();
     rmdir(store);
     return done_testing();
 }
