@@ -100,6 +100,8 @@ p1_setup() {
         /usr/lib/dovecot/lmtp "(e) Dovecot LMTP"
     variant f "$FPORT" user@pc.bench.test "$store/pogate/pc/mailboxes/user/new" pogate \
         "$MILTER $LMTPD $PMAP" "(f) native inbound + pogate-lmtp"
+    variant g "$FPORT" user@pb.bench.test "$store/pogate/pb/mailboxes/user/new" pogate \
+        "$MILTER $LDA $PMAP" "(g) native inbound + pogate-lda (pipe)"
     variant am "$MPORT" user@a.bench.test "$store/virtual/user/new" virtual "$MILTER $PMAP" \
         "(a+m) virtual(8) + pogate-milter"
     variant an "$NPORT" user@a.bench.test "$store/virtual/user/new" virtual "$NOOP" \
