@@ -16,6 +16,7 @@
 #include <iconv.h>
 #include <string.h>
 
+#include "addr.h"
 #include "rfc2047.h"
 #include "utf8.h"
 
@@ -116,13 +117,6 @@ static int prefer_q(const char *s, size_t len)
     return q_len(s, len) <= b + b / 4;
 }
 
-static int is_atext(unsigned char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return 1;
-    return c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
-}
-
 /* 1 if S can go out as bare atoms: atext words, single spaces, no word that a
  * reader could take for an encoded-word. */
 static int bare_ok(const char *s, size_t len)
@@ -130,7 +124,7 @@ static int bare_ok(const char *s, size_t len)
     if (len == 0 || s[0] == ' ' || s[len - 1] == ' ')
         return 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == ' ' ? s[i + 1] == ' ' : !is_atext((unsigned char) s[i]))
+        if (s[i] == ' ' ? s[i + 1] == ' ' : !addr_atext((unsigned char) s[i], 0))
             return 0;
         if (s[i] == '=' && s[i + 1] == '?' && (i == 0 || s[i - 1] == ' '))
             return 0;
