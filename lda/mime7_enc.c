@@ -1,7 +1,8 @@
 /* mime7_enc.c - the encoders of the 7-bit converter: quoted-printable and
  * base64 bodies (RFC 2045 6.7 and 6.8), fed in pieces of any size, their
- * decoders (for text converted to another charset), and RFC 2047 Q
- * encoded-words; iconv to a whole buffer. Lines are cut only
+ * decoders (for text converted to another charset); iconv to a whole
+ * buffer. (RFC 2047 Q encoded-words are maps/global/encword.c's, which the
+ * milter's display names share.) Lines are cut only
  * where the encoding allows it (a soft line break, a base64 line end), so
  * no text is ever cut. Line ends are the message's own (LF or CR LF).
  */
@@ -303,35 +304,4 @@ int m7_iconv_all(iconv_t cd, const char *in, size_t n, buf_t *out)
             return irreversible ? -1 : 0;
         flushing = 1;
     }
-}
-
-static int q_plain(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '!' || c == '*' || c == '+' || c == '-' || c == '/';
-}
-
-size_t m7_qword_len(const char *charset, const char *bytes, size_t n)
-{
-    size_t len = strlen(charset) + 7;
-
-    for (size_t i = 0; i < n; i++)
-        len += q_plain((unsigned char) bytes[i]) || bytes[i] == ' ' ? 1 : 3;
-    return len;
-}
-
-void m7_qword(buf_t *out, const char *charset, const char *bytes, size_t n)
-{
-    buf_printf(out, "=?%s?Q?", charset);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char) bytes[i];
-
-        if (q_plain(c))
-            buf_putc(out, c);
-        else if (c == ' ')
-            buf_putc(out, '_');
-        else
-            buf_putc(out, '='), buf_putc(out, hex[c >> 4]), buf_putc(out, hex[c & 15]);
-    }
-    buf_puts(out, "?=");
 }

@@ -8,18 +8,17 @@
  * encoded-words (unstructured text word runs; in address
  * fields the display names, quoted strings and comments, never an address),
  * and a 7-bit field with a line over max_line is folded at a blank. Encoded
- * words are at most 75 characters and cut between characters; folds go
- * between words, so no text is cut. Missing Content-Type,
+ * words (encword.h's encoder) are at most 75 characters and cut between
+ * characters; folds go between words, so no text is cut. Missing Content-Type,
  * Content-Transfer-Encoding and (for the message's own header) MIME-Version
  * are added at the end of the block.
  */
 #include <string.h>
 
+#include "encword.h"
 #include "log.h"
 #include "mime7_int.h"
 #include "utf8.h"
-
-#define WORD_MAX 75             /* RFC 2047 2 */
 
 struct hw {
     const struct mime7_policy *p;
@@ -106,7 +105,7 @@ static void words(struct hw *w, const char *s, size_t n, int space_before, size_
             end += step ? step : 1;
             if ((b = conv(cd, s + at, end - at, &tmp, &len)) == NULL)
                 continue;       /* a character cut by a stateful charset: take more */
-            if (m7_qword_len(cs, b, len) > WORD_MAX && good > at)
+            if (encword_len('Q', cs, b, len) > ENCWORD_MAX && good > at)
                 break;
             good = end;
         }
@@ -114,7 +113,7 @@ static void words(struct hw *w, const char *s, size_t n, int space_before, size_
             good = end;
         b = conv(cd, s + at, good - at, &tmp, &len);
         buf_reset(&word);
-        m7_qword(&word, cs, b ? b : s + at, b ? len : good - at);
+        encword_put(&word, 'Q', cs, b ? b : s + at, b ? len : good - at);
         k = word.len;
         if (space_before || at > 0)
             blank(w, k + (good == n ? tail : 0));

@@ -7,7 +7,7 @@
  *   mime7_write.c pass 2: copy between edits, re-encode bodies
  *   mime7_hdr.c   one header block rewritten
  *   mime7_param.c 8-bit MIME parameters (RFC 2231)
- *   mime7_enc.c   quoted-printable, base64, RFC 2047 words, iconv
+ *   mime7_enc.c   quoted-printable, base64, iconv (RFC 2047 words: encword.h)
  */
 #ifndef POGATE_MIME7_INT_H
 #define POGATE_MIME7_INT_H
@@ -169,10 +169,5 @@ size_t m7dec_end(struct m7dec *d, char *out);
 /* Convert IN (N bytes, complete characters) with CD into OUT: 0, or -1 when a
  * character does not exist in the target (or the input is malformed). */
 int m7_iconv_all(iconv_t cd, const char *in, size_t n, buf_t *out);
-
-/* Append the encoded-word "=?CHARSET?Q?...?=" of BYTES (N) to OUT. */
-void m7_qword(buf_t *out, const char *charset, const char *bytes, size_t n);
-/* Its length, without writing it. */
-size_t m7_qword_len(const char *charset, const char *bytes, size_t n);
 
 #endif

@@ -8,7 +8,7 @@
 #include "log.h"
 #include "mem.h"
 #include "notify_state.h"
-#include "podir_build.h"
+#include "replace_file.h"
 
 #define MAGIC "pogate-notify state "
 
@@ -166,7 +166,7 @@ int nstate_save(const struct nstate *s, const char *path)
     int rc;
 
     nstate_format(s, &text);
-    if ((rc = podir_write_text(path, &text)) < 0)
+    if ((rc = replace_file(path, text.data, text.len, NULL)) < 0)
         msg_error("%s: cannot write: %m", path);
     buf_free(&text);
     return rc;

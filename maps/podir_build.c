@@ -21,6 +21,7 @@
 #include "log.h"
 #include "mem.h"
 #include "podir_build.h"
+#include "replace_file.h"
 #include "strmap.h"
 #include "utf8.h"
 
@@ -317,7 +318,7 @@ static void build_status(const struct bdir *b, int rc)
             buf_append(&text, b->errtext.data, b->errtext.len);
         else
             buf_puts(&text, "temporary trouble reading or writing the maps: run pogate-map for the reason\n");
-        if (podir_write_text(path.data, &text) < 0)
+        if (replace_file(path.data, text.data, text.len, NULL) < 0)
             msg_warn("%s: cannot write: %m", path.data);
     }
     buf_free(&path), buf_free(&text);

@@ -125,10 +125,6 @@ void bdir_check(struct bdir *b);
  * reason logged. */
 int bdir_write(struct bdir *b);
 
-/* Replace PATH with TEXT: temporary file, fsync, rename, fsync of the
- * directory. 0, or -1 with errno set. */
-int podir_write_text(const char *path, const buf_t *text);
-
 /* Checks shared by the loader, both addr.h's: NULL when D is a domain a
  * postoffice may have (a name, never an address literal), else the rule it
  * breaks; NULL when ADDRESS (lowercased) is a user@domain a map may hold

@@ -16,13 +16,13 @@
 
 #include "buf.h"
 #include "cdbfile.h"
-#include "fsync_dir.h"
 #include "idna.h"
 #include "log.h"
 #include "mem.h"
 #include "podir_build.h"
 #include "poindex.h"
 #include "postfix_maps.h"
+#include "replace_file.h"
 #include "strmap.h"
 
 enum { OUT_PO, OUT_MBX, OUT_ALIAS, OUT_ACCESS, OUT_RELAY, OUT_TRANSPORT, OUT_INDEX, OUT_N };
@@ -247,31 +247,6 @@ static void write_all(struct bdir *b, struct out *o)
     write_access(b, o);
 }
 
-int podir_write_text(const char *path, const buf_t *text)
-{
-    buf_t tmp = BUF_INIT;
-    const char *slash = strrchr(path, '/');
-    int fd, rc = -1, saved;
-
-    buf_printf(&tmp, "%.*s.%s.XXXXXX", (int) (slash + 1 - path), path, slash + 1);
-    if ((fd = mkstemp(tmp.data)) >= 0) {
-        if ((text->len == 0 || write(fd, text->data, text->len) == (ssize_t) text->len)
-            && fchmod(fd, 0644) == 0 && fsync(fd) == 0) {
-            rc = close(fd) == 0 ? rename(tmp.data, path) : -1;
-        } else {
-            saved = errno ? errno : EIO;
-            close(fd);
-            errno = saved;
-        }
-        if (rc < 0)
-            saved = errno, unlink(tmp.data), errno = saved;
-    }
-    if (rc == 0)
-        rc = fsync_parent(path);
-    buf_free(&tmp);
-    return rc;
-}
-
 static int write_sendmail(struct bdir *b, struct out *o)
 {
     buf_t dir = BUF_INIT, p = BUF_INIT;
@@ -281,11 +256,11 @@ static int write_sendmail(struct bdir *b, struct out *o)
     if (mkdir(dir.data, 0755) < 0 && errno != EEXIST)
         rc = -1;
     buf_printf(&p, "%s/relay-domains", dir.data);
-    if (rc == 0 && podir_write_text(p.data, &o->relay) < 0)
+    if (rc == 0 && replace_file(p.data, o->relay.data, o->relay.len, NULL) < 0)
         rc = -1;
     buf_reset(&p);
     buf_printf(&p, "%s/mailertable", dir.data);
-    if (rc == 0 && podir_write_text(p.data, &o->mailertable) < 0)
+    if (rc == 0 && replace_file(p.data, o->mailertable.data, o->mailertable.len, NULL) < 0)
         rc = -1;
     if (rc < 0)
         msg_error("%s: cannot write: %m", p.len ? p.data : dir.data);

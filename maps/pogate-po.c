@@ -20,7 +20,6 @@
 
 #include "buf.h"
 #include "config.h"
-#include "fsync_dir.h"
 #include "log.h"
 #include "mem.h"
 #include "po_release.h"
@@ -28,6 +27,7 @@
 #include "podir_build.h"
 #include "poedit.h"
 #include "pogate_conf.h"
+#include "replace_file.h"
 
 enum verb { SHOW, PAUSE, RESUME };
 
@@ -67,31 +67,6 @@ static int slurp(const char *path, buf_t *text, struct stat *st)
     if (text->data == NULL)
         buf_reserve(text, 1), text->data[0] = 0;
     return n < 0 ? -1 : 0;
-}
-
-/* Replace PATH by TEXT with the owner and mode of ST: tmp, fsync, rename, fsync dir. */
-static int replace(const char *path, const buf_t *text, const struct stat *st)
-{
-    buf_t tmp = BUF_INIT;
-    int fd, rc = -1, saved;
-
-    buf_printf(&tmp, "%s.pogate-po.XXXXXX", path);
-    if ((fd = mkstemp(tmp.data)) < 0)
-        goto out;
-    if ((text->len && write(fd, text->data, text->len) != (ssize_t) text->len)
-        || fchmod(fd, st->st_mode & 07777) < 0 || (fchown(fd, st->st_uid, st->st_gid) < 0 && errno != EPERM)
-        || fsync(fd) < 0) {
-        saved = errno ? errno : EIO, close(fd), unlink(tmp.data), errno = saved;
-        goto out;
-    }
-    if (close(fd) < 0 || rename(tmp.data, path) < 0) {
-        saved = errno, unlink(tmp.data), errno = saved;
-        goto out;
-    }
-    rc = fsync_parent(path);
-out:
-    buf_free(&tmp);
-    return rc;
 }
 
 static int lock(const struct tool *t)
@@ -155,12 +130,12 @@ static int change(struct tool *t, const struct stat *st, enum po_state new)
     buf_t path = BUF_INIT;
 
     buf_printf(&path, "%s/postoffices", t->confdir);
-    if (replace(path.data, &edited, st) < 0) {
+    if (replace_file(path.data, edited.data, edited.len, st) < 0) {    /* its mode and owner kept */
         msg_error("%s: cannot write: %m", path.data);
         rc = 75;
     } else if ((rc = podir_build_dir(t->confdir, 0)) != 0) {
         msg_error("%s: the maps do not compile: the old text is put back, nothing changed", path.data);
-        if (replace(path.data, &t->map, st) < 0)
+        if (replace_file(path.data, t->map.data, t->map.len, st) < 0)
             msg_error("%s: cannot put the old text back: %m", path.data);
     }
     buf_free(&path), buf_free(&edited);

@@ -41,6 +41,7 @@
 #include "log.h"
 #include "mem.h"
 #include "postfix_maps.h"
+#include "replace_file.h"
 #include "strmap.h"
 
 enum { PF_RECIPIENTS, PF_VIRTUAL, PF_SENDERS, PF_NCDB };
@@ -262,7 +263,7 @@ static int write_cidr_tables(const struct bdir *b, const struct postfix_maps_opt
     for (int i = 0; i < 3 && rc == 0; i++) {
         buf_reset(&path);
         buf_printf(&path, "%s/%s", b->o->confdir, names[i]);
-        if (podir_write_text(path.data, &text[i]) < 0) {
+        if (replace_file(path.data, text[i].data, text[i].len, NULL) < 0) {
             msg_error("%s: cannot write: %m", path.data);
             rc = 75;
         }

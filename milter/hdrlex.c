@@ -10,17 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "hdrlex.h"
 #include "mem.h"
 
 static int is_wsp(char c) { return c == ' ' || c == '\t'; }
-
-static int is_atext(unsigned char c)
-{
-    if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return 1;
-    return c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
-}
 
 /* Length of a fold (CRLF WSP or LF WSP) at S[I], 0 if none; -1 for a bare CR/LF. */
 static int fold_len(const char *s, size_t len, size_t i)
@@ -127,8 +121,8 @@ static int one_token(struct hdrlex *lx, const char *s, size_t len, size_t cfws, 
         if (skip_quoted(s, len, &i, c == '"' ? '"' : ']', why) < 0)
             return -1;
         push(lx, c == '"' ? TOK_QSTR : TOK_LITERAL, 0, cfws, start, i);
-    } else if (is_atext(c)) {
-        while (i < len && is_atext((unsigned char) s[i]))
+    } else if (addr_atext(c, 1)) {          /* 8-bit octets too: RFC 6532 3.2 */
+        while (i < len && addr_atext((unsigned char) s[i], 1))
             i++;
         push(lx, TOK_ATOM, 0, cfws, start, i);
     } else if (c != 0 && strchr("<>:;@,.", c)) {

@@ -1,8 +1,9 @@
 /* rfc2047.c - RFC 2047 encoded-words; see rfc2047.h.
  *
- * Encoding follows RFC 2047 section 5 rule (3) for phrases: in Q only letters,
- * digits and ! * + - / stay literal, space is "_", all else =XX; each word is
- * at most 75 octets and holds whole UTF-8 characters (section 5: a multi-octet
+ * Encoding follows RFC 2047 section 5 rule (3) for phrases (encword.h, the
+ * encoder the content=7bit converter shares: in Q only letters, digits and
+ * ! * + - / stay literal, space is "_", all else =XX); each word is at most
+ * 75 octets and holds whole UTF-8 characters (section 5: a multi-octet
  * character may not be split between words). Q or B: see prefer_q(). The whole name is encoded when
  * any part is not ASCII: mixing atoms and encoded-words would need quoting for
  * specials, and encoded-words may not stand in a quoted string.
@@ -16,73 +17,15 @@
 #include <iconv.h>
 #include <string.h>
 
+#include "addr.h"
+#include "encword.h"
 #include "rfc2047.h"
 #include "utf8.h"
 
-#define WORD_PREFIX "=?UTF-8?"
-#define WORD_OVERHEAD 12        /* "=?UTF-8?Q?" + "?=" */
-#define WORD_TEXT_MAX (RFC2047_WORD_MAX - WORD_OVERHEAD)
-
+/* The B decoder's alphabet (the encoder's is encword.c's). */
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static const char hex[] = "0123456789ABCDEF";
 
-static int q_literal(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '!' || c == '*' || c == '+' || c == '-' || c == '/';
-}
-
-static size_t q_len(const char *s, size_t n)
-{
-    size_t len = 0;
-
-    for (size_t i = 0; i < n; i++)
-        len += q_literal((unsigned char) s[i]) || s[i] == ' ' ? 1 : 3;
-    return len;
-}
-
-static void q_put(buf_t *out, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char) s[i];
-
-        if (q_literal(c)) {
-            buf_putc(out, c);
-        } else if (c == ' ') {
-            buf_putc(out, '_');
-        } else {
-            buf_putc(out, '=');
-            buf_putc(out, hex[c >> 4]);
-            buf_putc(out, hex[c & 15]);
-        }
-    }
-}
-
-static void b_put(buf_t *out, const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *) s;
-
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned long v = (unsigned long) u[i] << 16;
-
-        if (i + 1 < n)
-            v |= (unsigned long) u[i + 1] << 8;
-        if (i + 2 < n)
-            v |= u[i + 2];
-        buf_putc(out, b64[v >> 18]);
-        buf_putc(out, b64[(v >> 12) & 63]);
-        buf_putc(out, i + 1 < n ? b64[(v >> 6) & 63] : '=');
-        buf_putc(out, i + 2 < n ? b64[v & 63] : '=');
-    }
-}
-
-/* Encoded text length of N octets in encoding E. */
-static size_t enc_len(int e, const char *s, size_t n)
-{
-    return e == 'Q' ? q_len(s, n) : (n + 2) / 3 * 4;
-}
-
-/* Write S as encoded-words in encoding E, each holding whole characters. */
+/* Write S as UTF-8 encoded-words in encoding E, each holding whole characters. */
 static void put_words(buf_t *out, int e, const char *s, size_t len)
 {
     size_t i = 0;
@@ -92,17 +35,13 @@ static void put_words(buf_t *out, int e, const char *s, size_t len)
 
         while (i + n < len) {
             c = utf8_seq_len(s + i + n, len - i - n);
-            if (enc_len(e, s + i, n + c) > WORD_TEXT_MAX)
+            if (encword_len(e, "UTF-8", s + i, n + c) > ENCWORD_MAX)
                 break;
             n += c;
         }
         if (i)
             buf_putc(out, ' ');
-        buf_puts(out, WORD_PREFIX);
-        buf_putc(out, e);
-        buf_putc(out, '?');
-        (e == 'Q' ? q_put : b_put)(out, s + i, n);
-        buf_puts(out, "?=");
+        encword_put(out, e, "UTF-8", s + i, n);
         i += n;
     }
 }
@@ -111,16 +50,9 @@ static void put_words(buf_t *out, int e, const char *s, size_t len)
  * legible to whoever reads raw headers and logs. */
 static int prefer_q(const char *s, size_t len)
 {
-    size_t b = enc_len('B', s, len);
+    size_t b = encword_text_len('B', s, len);
 
-    return q_len(s, len) <= b + b / 4;
-}
-
-static int is_atext(unsigned char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return 1;
-    return c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
+    return encword_text_len('Q', s, len) <= b + b / 4;
 }
 
 /* 1 if S can go out as bare atoms: atext words, single spaces, no word that a
@@ -130,7 +62,7 @@ static int bare_ok(const char *s, size_t len)
     if (len == 0 || s[0] == ' ' || s[len - 1] == ' ')
         return 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == ' ' ? s[i + 1] == ' ' : !is_atext((unsigned char) s[i]))
+        if (s[i] == ' ' ? s[i + 1] == ' ' : !addr_atext((unsigned char) s[i], 0))
             return 0;
         if (s[i] == '=' && s[i + 1] == '?' && (i == 0 || s[i - 1] == ' '))
             return 0;

@@ -14,12 +14,11 @@
 
 #include "buf.h"
 
-#define RFC2047_WORD_MAX 75     /* octets of one encoded-word (RFC 2047 section 2) */
-
 /* Append to OUT NAME (LEN bytes, UTF-8) as an RFC 5322 phrase. Control
  * characters become spaces and malformed UTF-8 becomes U+FFFD first; a name
  * that is then empty or all blanks appends nothing. Encoded-words are
- * "=?UTF-8?Q?...?=" or "=?UTF-8?B?...?=" (whichever is shorter), at most 75
+ * "=?UTF-8?Q?...?=" or "=?UTF-8?B?...?=" (Q unless it is over a quarter
+ * longer than B), written by encword.h's encoder, at most ENCWORD_MAX (75)
  * octets each, split only between characters, separated by one space and
  * never inside a quoted string. Returns the number of octets appended. */
 size_t rfc2047_encode_phrase(buf_t *out, const char *name, size_t len);

@@ -7,7 +7,8 @@
  * MTA accepted: an unquoted local part with misplaced dots ("a..b") is taken
  * and canonicalised to its quoted form, and blanks around the brackets are
  * ignored. Nothing else is repaired: control characters, bad UTF-8, bad
- * quoting and over-long parts are refused with a reason.
+ * quoting and over-long parts are refused with a reason. The RFC 5322 atext
+ * test lives here, once, because the milter's header code needs the same set.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -18,10 +19,11 @@
 #include "punycode.h"
 #include "utf8.h"
 
-/* RFC 5322 atext, plus UTF-8 bytes (RFC 6531 atext = atext / UTF8-non-ascii). */
-static int is_atext(unsigned char c)
+int addr_atext(unsigned char c, int utf8)
 {
-    if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+    if (c >= 0x80)
+        return utf8 != 0;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return 1;
     return c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
 }
@@ -31,13 +33,14 @@ static int is_ldh(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
 }
 
-/* 1 if S[0..LEN) is a dot-atom: atext runs separated by single dots. */
+/* 1 if S[0..LEN) is a dot-atom: atext runs separated by single dots; UTF-8
+ * octets are atext in an envelope local part (RFC 6531 3.3). */
 static int is_dot_atom(const char *s, size_t len)
 {
     if (len == 0 || s[0] == '.' || s[len - 1] == '.')
         return 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '.' ? s[i + 1] == '.' : !is_atext((unsigned char) s[i]))
+        if (s[i] == '.' ? s[i + 1] == '.' : !addr_atext((unsigned char) s[i], 1))
             return 0;
     }
     return 1;
@@ -179,7 +182,7 @@ static enum addr_status take_local(const char **p, const char *end, buf_t *out)
             return ADDR_ERR_SYNTAX;
     } else {
         for (; s < end && *s != '@'; s++) {
-            if (*s != '.' && !is_atext((unsigned char) *s))
+            if (*s != '.' && !addr_atext((unsigned char) *s, 1))
                 return ADDR_ERR_SYNTAX;
             buf_putc(out, *s);
         }

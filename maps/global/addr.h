@@ -11,6 +11,8 @@
  * hands back a canonical form: quotes only where needed, domain lowercased,
  * and a lowercased whole address as the key for map lookups. The maps' and
  * the header readers' addresses pass the same checks (addr_check_domain()).
+ * The RFC 5322 atext set is here too, once, for the envelope parser, the
+ * milter's header tokenizer and its display name writer (addr_atext()).
  */
 #ifndef POGATE_ADDR_H
 #define POGATE_ADDR_H
@@ -72,6 +74,11 @@ enum addr_status addr_parse(const char *s, size_t len, unsigned flags, struct ad
  * with 8-bit octets is a U-label, whose UTF-8 addr_parse() judges; or, unless FLAGS has ADDR_NO_LITERAL, an IPv4 or IPv6 address
  * literal. Limits are octets, whatever the encoding. */
 enum addr_status addr_check_domain(const char *s, size_t len, unsigned flags);
+
+/* 1 if octet C is RFC 5322 3.2.3 atext: a letter, a digit or one of
+ * ! # $ % & ' * + - / = ? ^ _ ` { | } ~. An octet >= 0x80 is atext when UTF8
+ * is nonzero (RFC 6531 3.3, RFC 6532 3.2: UTF8-non-ascii), never otherwise. */
+int addr_atext(unsigned char c, int utf8);
 
 /* A short English reason for a status, naming the rule ("local part longer
  * than 64 octets (RFC 5321 4.5.3.1.1)"). */

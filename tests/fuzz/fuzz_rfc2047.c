@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encword.h"
 #include "rfc2047.h"
 #include "utf8.h"
 
@@ -45,7 +46,7 @@ static void check_words(const buf_t *ph)
         return;                                 /* bare atoms or a quoted string: no word limit */
     for (size_t i = 0; i < ph->len; i++) {
         run = ph->data[i] == ' ' ? 0 : run + 1;
-        if (run > RFC2047_WORD_MAX)
+        if (run > ENCWORD_MAX)
             abort();
     }
 }

@@ -242,8 +242,43 @@ static void test_quoted_pairs(void)
     bad("\"a\\\xc2\xa9\"@x.org", 11, 0, ADDR_ERR_SYNTAX, "quoted-pair of a UTF-8 character");
 }
 
+/* RFC 5322 3.2.3: atext = ALPHA / DIGIT / "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" /
+ * "-" / "/" / "=" / "?" / "^" / "_" / "`" / "{" / "|" / "}" / "~", spelt here as the
+ * ABNF's code points rather than addr.c's string, so the two are independent. */
+static int rfc5322_atext(int c)
+{
+    static const int special[] = {
+        33, 35, 36, 37, 38, 39, 42, 43, 45, 47, 61, 63, 94, 95, 96, 123, 124, 125, 126
+    };
+
+    if ((c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39))
+        return 1;
+    for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+        if (c == special[i])
+            return 1;
+    return 0;
+}
+
+/* addr_atext() against the set, all 256 octets, with and without UTF-8. */
+static void test_atext(void)
+{
+    int n = 0;
+
+    for (int c = 0; c < 256; c++) {
+        int want = rfc5322_atext(c);
+
+        n += want;
+        is_int(addr_atext((unsigned char) c, 0), want, "0x%02X %s atext (RFC 5322 3.2.3)", c,
+               want ? "is" : "is not");
+        is_int(addr_atext((unsigned char) c, 1), want || c >= 0x80, "0x%02X with UTF-8: %s atext%s", c,
+               want || c >= 0x80 ? "is" : "is not", c >= 0x80 ? " (RFC 6532 3.2)" : "");
+    }
+    is_int(n, 81, "the set holds 52 letters, 10 digits and 19 specials");
+}
+
 int main(void)
 {
+    test_atext();
     test_plain();
     test_quoted_and_routes();
     test_null_and_local();

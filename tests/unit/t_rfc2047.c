@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "encword.h"
 #include "rfc2047.h"
 #include "tap.h"
 
@@ -42,7 +43,7 @@ static int words_ok(const char *s)
         if ((unsigned char) *s < 0x20 || *s == 0x7f)
             return 0;
         run = *s == ' ' ? 0 : run + 1;
-        if (run > RFC2047_WORD_MAX)
+        if (run > ENCWORD_MAX)
             return 0;
     }
     return 1;
