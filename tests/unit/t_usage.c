@@ -3,6 +3,7 @@
  * mailbag hold, as the quota check, pogate-stat and pogate-notify count it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,98 @@ static void test_downstream(void)
     close(fd);
 }
 
+/* The process keeps what it read of a bag (usage_bag.c): a file is read
+ * once per name and inode, a new one when it appears, and a name with
+ * another inode again. */
+static void test_kept(void)
+{
+    char from[512], to[512];
+    struct usage u;
+    int fd;
+
+    mkdirs("keep/mailbag/new");
+    put("keep/mailbag/new/1.Q1.h,S=100", 100, "down", 0);
+    put("keep/mailbag/new/2.Q2.h,S=200", 200, "down", 0);
+    fd = dir("keep");
+    usage_downstream(fd, "down", 0, &u);
+    is_int(u.bytes, 300, "kept: first scan reads both files");
+    /* Rewritten in place (same name, same inode): not read again. No
+     * delivery does this; it shows the envelope is not opened twice. */
+    put("keep/mailbag/new/1.Q1.h,S=100", 100, "other", 0);
+    usage_downstream(fd, "down", 0, &u);
+    is_int(u.bytes, 300, "kept: a file seen before is not read again");
+    usage_downstream(fd, "other", 0, &u);
+    is_int(u.bytes, 0, "... for any postoffice");
+    put("keep/mailbag/new/3.Q3.h,S=400", 400, "down", 0);
+    usage_downstream(fd, "down", 0, &u);
+    is_int(u.bytes, 700, "kept: a new file is read");
+    /* The same name, another file (another inode): read again. */
+    put("keep/mailbag/new/x", 200, "other", 0);
+    snprintf(from, sizeof(from), "%s/keep/mailbag/new/x", root);
+    snprintf(to, sizeof(to), "%s/keep/mailbag/new/2.Q2.h,S=200", root);
+    ok(rename(from, to) == 0, "... a file replaced under the same name");
+    usage_downstream(fd, "down", 0, &u);
+    is_int(u.bytes, 500, "kept: a name with another inode is read again");
+    usage_downstream(fd, "other", 0, &u);
+    is_int(u.bytes, 200, "... and counts for its own postoffice");
+    unlink(to);
+    usage_downstream(fd, "other", 0, &u);
+    ok(u.bytes == 0 && u.waiting == 0, "kept: a file the importer took counts no more");
+    close(fd);
+}
+
+struct racer {
+    int fd;
+    long long bytes;
+};
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    struct usage u;
+
+    r->bytes = 0;
+    for (int i = 0; i < 200; i++) {
+        usage_downstream(r->fd, "down", 0, &u);
+        if (i == 0 || u.bytes != r->bytes)
+            r->bytes = i == 0 ? u.bytes : -1;
+    }
+    return NULL;
+}
+
+/* pogate-lmtp measures from many threads at once: one table, one figure. */
+static void test_threads(void)
+{
+    pthread_t t[8];
+    struct racer r[8];
+    char name[64];
+    int fd, same = 1;
+
+    mkdirs("many/mailbag/new");
+    for (int i = 0; i < 300; i++) {
+        snprintf(name, sizeof(name), "many/mailbag/new/%d.Q%d.h,S=%d", i, i, 100 + i);
+        put(name, (size_t) (100 + i), i % 3 ? "hub" : "down", 0);
+    }
+    fd = dir("many");
+    for (int i = 0; i < 8; i++) {
+        r[i].fd = fd;
+        pthread_create(&t[i], NULL, race, &r[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        same &= r[i].bytes == r[0].bytes;
+    }
+    {
+        long long want = 0;
+
+        for (int i = 0; i < 300; i += 3)
+            want += 100 + i;
+        ok(same && r[0].bytes == want, "8 threads x 200 scans of 300 files: every one %lld bytes (%lld)", want,
+           r[0].bytes);
+    }
+    close(fd);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TESTTMP");
@@ -186,6 +279,8 @@ int main(void)
     test_maildir();
     test_po();
     test_downstream();
+    test_kept();
+    test_threads();
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
     ok(system(cmd) == 0, "the test's directory removed");
     return done_testing();
