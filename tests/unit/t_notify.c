@@ -184,7 +184,7 @@ static void downstream_quota(void)
     struct notices out = { 0 };
     struct stat_store st;
     struct po po;
-    char store[600], bag[700], cmd[800];
+    char store[600], bag[700], hold[600], cmd[2000];
     int i;
 
     fixture_init();
@@ -196,15 +196,15 @@ static void downstream_quota(void)
     is_int(fixture_build(0), 0, "downstream: the maps compile");
     snprintf(store, sizeof(store), "%s/store", fixture_dir);
     snprintf(bag, sizeof(bag), "%s/hub/mailbag/new", store);
-    snprintf(cmd, sizeof(cmd), "mkdir -p '%s' '%s/hold'", bag, fixture_dir);
+    snprintf(hold, sizeof(hold), "%s/hold", fixture_dir);
+    snprintf(cmd, sizeof(cmd), "mkdir -p '%s' '%s'", bag, hold);
     if (system(cmd) != 0)
         abort();
     bag_file(bag, "1.Q1.h,S=600", "down", 600);
     bag_file(bag, "2.Q2.h,S=500", "down", 500);
     bag_file(bag, "3.Q3.h,S=4000", "hub", 4000);
     in.store = store;
-    snprintf(cmd, sizeof(cmd), "%s/hold", fixture_dir);
-    in.hold_dir = cmd;
+    in.hold_dir = hold;
     in.dir = podir_open(fixture_dir);
     ok(in.dir != NULL && podir_po(in.dir, "down", &po) == PODIR_FOUND, "... DOWN is in them");
     stat_store_scan(store, &po, &st);
