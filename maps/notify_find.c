@@ -80,14 +80,13 @@ static int find_held(const struct notify_in *in, const struct po *po, struct not
     return 0;
 }
 
-/* The store: quota use, and a mailbag's oldest waiting file. */
+/* The store: quota use (a downstream postoffice's: its files in its hub's
+ * mailbag), and a mailbag's oldest waiting file. */
 static int find_store(const struct notify_in *in, const struct po *po, struct notices *out)
 {
     struct stat_store s;
     struct notice *x;
 
-    if (po->via[0])
-        return 0;               /* its files are in its hub's mailbag */
     stat_store_scan(in->store, po, &s);
     if (s.errors)
         msg_warn("%s/%s: %d folder%s cannot be read: %s", in->store, po->name, s.errors,
@@ -96,7 +95,8 @@ static int find_store(const struct notify_in *in, const struct po *po, struct no
         x = add(out, NOTICE_QUOTA, po);
         x->used = s.used, x->limit = po->quota, x->after = 0;
     }
-    if (po->store == PO_STORE_MAILBAG && s.waiting && in->now - s.oldest >= in->nc->backlog_after) {
+    /* A downstream postoffice's waiting files are its hub's backlog, noticed there. */
+    if (po->store == PO_STORE_MAILBAG && !po->via[0] && s.waiting && in->now - s.oldest >= in->nc->backlog_after) {
         x = add(out, NOTICE_BACKLOG, po);
         x->since = s.oldest, x->count = s.waiting, x->used = s.waiting_bytes, x->after = in->nc->backlog_after;
     }

@@ -54,8 +54,7 @@ static void po_row(struct podir *d, const struct po *po, const char *store, cons
     memset(r, 0, sizeof(*r));
     r->po = *po;
     r->mailboxes = podir_mailbox_count(d, po->name);
-    if (!po->via[0])
-        stat_store_scan(store, po, &r->store);
+    stat_store_scan(store, po, &r->store);     /* downstream: its files in the hub's bag */
     r->delivered = count(c, "pogate_deliveries_total", po->name, "status", "delivered");
     r->deferred = count(c, "pogate_deliveries_total", po->name, "status", "deferred");
     r->bounced = count(c, "pogate_deliveries_total", po->name, "status", "bounced");

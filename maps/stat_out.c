@@ -167,7 +167,7 @@ void stat_print_text(const struct stat_report *r, FILE *fp)
         fprintf(fp, "%-12s %-7s %-24s %5d %-8s %15s %7lld %7s %7s %9llu %8llu %7llu %8llu\n", p->po.name,
                 p->po.paused ? "paused" : "active", p->po.domain, p->mailboxes,
                 p->po.via[0] ? "via" : p->po.store == PO_STORE_MAILBAG ? "mailbag" : "maildir",
-                p->po.via[0] ? "-" : uq, p->store.waiting, bytes, oldest, (unsigned long long) p->delivered,
+                uq, p->store.waiting, bytes, oldest, (unsigned long long) p->delivered,
                 (unsigned long long) p->deferred, (unsigned long long) p->bounced, (unsigned long long) p->rejected);
         if (p->po.via[0])
             fprintf(fp, "%12s delivered into the mailbag of %s\n", "", p->po.via);

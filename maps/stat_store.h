@@ -2,9 +2,10 @@
  * the messages waiting in new/ (its mailbag's, or every mailbox's), their
  * bytes and the oldest one's time, and the bytes its quota counts (new/ and
  * cur/ of every mailbox, and the mailbag's new/, as the delivery agents
- * count them). Read-only: a directory is opened with O_NOFOLLOW and never
- * changed; one that is missing counts nothing, one that cannot be read is
- * counted in errors.
+ * count them: usage.h). A downstream postoffice's (via=HUB) are its files
+ * in its hub's mailbag, those whose envelope names it. Read-only: a
+ * directory is opened with O_NOFOLLOW and never changed; one that is
+ * missing counts nothing, one that cannot be read is counted in errors.
  */
 #ifndef POGATE_STAT_STORE_H
 #define POGATE_STAT_STORE_H
@@ -16,7 +17,7 @@ struct stat_store {
     long long waiting_bytes;
     long long oldest;           /* mtime of the oldest of them; 0: none */
     long long used;             /* bytes the quota counts */
-    int mailboxes;              /* mailbox directories in the store */
+    int mailboxes;              /* mailbox directories in the store (none downstream) */
     int errors;                 /* directories that could not be read (errno of the last in err) */
     int err;
 };

@@ -2,7 +2,8 @@
 # t-lda-deliver.sh - pogate-lda run as the user pogate against maps compiled by
 # pogate-map: what lands on disk (byte-exact bodies, prepended headers, one
 # file per delivery, empty tmp/), exit codes and status lines for every
-# outcome, the mailbag envelope, the tracking log.
+# outcome, the mailbag envelope, the tracking log, and pogate-stat counting a
+# downstream postoffice's quota as the delivery does.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$SRCDIR/tests/lib/lda.sh"
 
@@ -125,6 +126,15 @@ done
 lda_run "$C" -f alice@example.org -- clerk@downq.example.com <"$TESTTMP/700"
 like "... the third: deferred, its own files full" "$LDA_RC $LDA_OUT" "^75 4\.2\.2 .*postoffice downq full"
 is "... two files name downq in the hub's bag" "$(grep -l '^X-Pogate-Postoffice: downq$' "$S"/bag/mailbag/new/* | wc -l)" 2
+# pogate-stat counts the same: DOWNQ's own files (by the ,S= of their names,
+# each its file's size), the hub's every file.
+if [ -x "$BUILDDIR/maps/pogate-stat" ]; then
+    json=$("$BUILDDIR/maps/pogate-stat" -c "$C" -q true --json 2>/dev/null)
+    used() { python3 -c 'import json,sys; print([p for p in json.loads(sys.argv[1])["postoffices"] if p["name"]==sys.argv[2]][0]["used_bytes"])' "$json" "$1"; }
+    is "pogate-stat: downq's used bytes are its two files in the hub's bag" "$(used downq)" \
+        "$(cat $(grep -l '^X-Pogate-Postoffice: downq$' "$S"/bag/mailbag/new/*) | wc -c)"
+    is "pogate-stat: the hub's, every file of its bag" "$(used bag)" "$(cat "$S"/bag/mailbag/new/* | wc -c)"
+fi
 lda_run "$C" -f alice@example.org -- anna@bag.example.com <"$TESTTMP/700"
 is "the hub (no quota) still takes mail" "$LDA_RC" 0
 

@@ -25,6 +25,7 @@
 #include "quota.h"
 #include "storefs.h"
 #include "tap.h"
+#include "usage.h"
 
 static char store[256];
 static const char msg1[] = "From: a@example.org\nSubject: hi\n\nbody line 1\n.\nlast line without newline";
@@ -162,7 +163,7 @@ static void test_single(void)
     is_int(entries("sales/mailboxes/jsmith/tmp", NULL, 0), 0, "single: tmp/ empty");
     is_int(entries("sales/mailboxes/jsmith/cur", NULL, 0), 0, "single: cur/ created, empty");
     entries("sales/mailboxes/jsmith/new", name, sizeof(name));
-    is_int(quota_name_size(name), (long long) len, "single: ,S= in the name is the file size");
+    is_int(usage_name_size(name), (long long) len, "single: ,S= in the name is the file size");
     is_int(r.size, (long long) strlen(msg1), "single: size is the message size");
     ok(strstr(r.file, name) != NULL, "single: file name reported");
     free(f);
@@ -447,7 +448,7 @@ static void test_exactly_once(void)
     is_int(entries("sales/mailboxes/anna/tmp", NULL, 0), 0, "once: the retry's tmp file is gone");
     /* Quota: the file already there is not counted a second time. */
     rcpt(&r[0], "a@sales.example.com", &po_sales, "anna");
-    r[0].mbx.quota = quota_name_size(first) + 10;
+    r[0].mbx.quota = usage_name_size(first) + 10;
     is_int(deliver_pipe(msgq, strlen(msgq), r, 1, 0), 1, "once: a retry near the quota is delivered");
     ok(r[0].existed, "once: ... because the file is there (%s)", r[0].st.text);
     /* Another message with the same queue id and date: a different hash. */

@@ -1,15 +1,21 @@
 /* t_notify.c - unit tests for pogate-notify's state file
  * (maps/notify_state.c) and its notice mail (maps/notify_text.c): the file
  * read back as written, every kind of damage a fresh start, and a notice's
- * headers and text. */
+ * headers and text; and the quota condition of a downstream postoffice
+ * (maps/notify_find.c), its files in its hub's mailbag, as pogate-stat's
+ * stat_store_scan counts them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "envblock.h"
 #include "log.h"
 #include "notify.h"
+#include "notify_conf.h"
 #include "notify_state.h"
+#include "podir_fixture.h"
+#include "stat_store.h"
 #include "tap.h"
 
 static int parse(struct nstate *s, const char *text)
@@ -140,9 +146,85 @@ static void mail(void)
     buf_free(&msg);
 }
 
+/* A file of LEN bytes in DIR whose envelope names PO. */
+static void bag_file(const char *dir, const char *name, const char *po, size_t len)
+{
+    struct envblock e = { .sender = "a@example.org", .po = po };
+    buf_t b = BUF_INIT;
+    char path[512];
+    FILE *fp;
+
+    envblock_write(&b, &e);
+    while (b.len < len)
+        buf_puts(&b, "x");
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if ((fp = fopen(path, "w")) == NULL || fwrite(b.data, 1, len, fp) != len || fclose(fp) != 0)
+        abort();
+    buf_free(&b);
+}
+
+static int has_notice(const struct notices *l, const char *key)
+{
+    char k[128];
+
+    for (int i = 0; i < l->n; i++) {
+        notice_key(&l->v[i], k, sizeof(k));
+        if (strcmp(k, key) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* DOWN (via=HUB, quota=1k) holds 1,100 bytes in HUB's bag: over 90 %;
+ * HUB's own file is not DOWN's. */
+static void downstream_quota(void)
+{
+    struct notify_conf nc = { .quota_percent = 90, .backlog_after = 0, .paused_after = 86400 };
+    struct notify_in in = { .confdir = fixture_dir, .nc = &nc, .now = time(NULL) };
+    struct notices out = { 0 };
+    struct stat_store st;
+    struct po po;
+    char store[600], bag[700], hold[600], cmd[2000];
+    int i;
+
+    fixture_init();
+    fixture_write("postoffices", "HUB domain=hub.example.com store=mailbag\n"
+                  "DOWN domain=down.example.com via=HUB quota=1k\n");
+    fixture_write("mailboxes", "HUB/postmaster\nDOWN/postmaster\n");
+    fixture_write("aliases", "");
+    fixture_write("access", "");
+    is_int(fixture_build(0), 0, "downstream: the maps compile");
+    snprintf(store, sizeof(store), "%s/store", fixture_dir);
+    snprintf(bag, sizeof(bag), "%s/hub/mailbag/new", store);
+    snprintf(hold, sizeof(hold), "%s/hold", fixture_dir);
+    snprintf(cmd, sizeof(cmd), "mkdir -p '%s' '%s'", bag, hold);
+    if (system(cmd) != 0)
+        abort();
+    bag_file(bag, "1.Q1.h,S=600", "down", 600);
+    bag_file(bag, "2.Q2.h,S=500", "down", 500);
+    bag_file(bag, "3.Q3.h,S=4000", "hub", 4000);
+    in.store = store;
+    in.hold_dir = hold;
+    in.dir = podir_open(fixture_dir);
+    ok(in.dir != NULL && podir_po(in.dir, "down", &po) == PODIR_FOUND, "... DOWN is in them");
+    stat_store_scan(store, &po, &st);
+    ok(st.used == 1100 && st.waiting == 2 && st.errors == 0,
+       "pogate-stat: DOWN's used bytes are its files in the hub's bag (%lld, %lld waiting)", st.used, st.waiting);
+    is_int(notify_find(&in, &out), 0, "notify_find");
+    i = has_notice(&out, "quota:down");
+    ok(i >= 0 && out.v[i].used == 1100 && out.v[i].limit == 1024, "a downstream postoffice's quota is noticed, with its own bytes");
+    ok(has_notice(&out, "quota:hub") < 0, "... the hub has no quota");
+    ok(has_notice(&out, "backlog:down") < 0, "... its waiting files are the hub's backlog, not its own");
+    ok(has_notice(&out, "backlog:hub") >= 0, "... noticed there");
+    notices_free(&out);
+    podir_close(in.dir);
+    fixture_cleanup();
+}
+
 int main(void)
 {
     msg_open("t_notify", MSG_TO_STDERR);
+    downstream_quota();
     round_trip();
     damaged();
     load_save();
