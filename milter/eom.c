@@ -42,6 +42,7 @@ sfsistat mlfi_data(SMFICTX *m)
     in.outbound = c->ob != NULL;
     in.spf_header = c->spf_checked && c->spf_header.len > 0;
     in.spoof_check = spoof_wanted(c);
+    in.rcpt_refused = c->rcpt_refused;
     in.rcpts = c->rcpts;
     in.nrcpt = c->nrcpt;
     if (!decide_data(&in, &why)) {
