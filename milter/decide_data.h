@@ -9,7 +9,9 @@
  * mailbox's public address, no header to check for spoofing (decide_spoof.h),
  * no recipient postoffice with a maxsize (the counted size is judged at end
  * of message), and no recipient refusal of a local submission waiting to be
- * given at end of message (client.h). Everything else goes on.
+ * given at end of message (client.h). Everything else goes on; a message
+ * that goes on only for the spoof check is decided at end of headers, and
+ * accepted there when nothing is forged (decide_eoh.h).
  */
 #ifndef POGATE_MILTER_DECIDE_DATA_H
 #define POGATE_MILTER_DECIDE_DATA_H

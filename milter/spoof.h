@@ -16,7 +16,8 @@
 struct ctx;
 struct data_in;
 
-/* 1 when the message's headers must reach end of message for the check. */
+/* 1 when the message's headers are to be kept for the check (decided at end
+ * of headers or end of message). */
 int spoof_wanted(const struct ctx *c);
 
 /* Each header of a message spoof_wanted() holds. */
