@@ -74,7 +74,7 @@ void ctx_msg_reset(struct ctx *c)
     free(c->sender);
     c->sender = NULL;
     c->declared_size = c->size = 0;
-    c->at_data = 0;
+    c->uncounted = 0;
     c->spf = SPFR_NONE;
     c->spf_checked = 0;
     buf_reset(&c->spf_header);

@@ -43,7 +43,7 @@ struct ctx {
     size_t nrcpt, rcpt_cap;
     long long declared_size;    /* MAIL SIZE=, 0 if none */
     long long size;             /* header and body bytes seen */
-    int at_data;                /* accepted at DATA: headers and body never seen */
+    int uncounted;              /* ended at DATA or end of headers: size=- */
     enum spf_result spf;
     int spf_checked;
     buf_t spf_header;           /* Received-SPF value to add at end of message */

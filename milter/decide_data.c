@@ -13,6 +13,10 @@ int decide_data(const struct data_in *in, const char **why)
         *why = "outbound: headers and sender rewrite";
         return 0;
     }
+    if (in->rcpt_refused) {
+        *why = "a recipient refusal to give at end of message";
+        return 0;
+    }
     if (in->spoof_check) {
         *why = "headers to check for spoofing";
         return 0;

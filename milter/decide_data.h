@@ -7,8 +7,11 @@
  * does not read the message a second time for the milter. That is an inbound
  * message with no Received-SPF header to add, no recipient to rewrite to its
  * mailbox's public address, no header to check for spoofing (decide_spoof.h),
- * and no recipient postoffice with a maxsize (the
- * counted size is judged at end of message). Everything else goes on.
+ * no recipient postoffice with a maxsize (the counted size is judged at end
+ * of message), and no recipient refusal of a local submission waiting to be
+ * given at end of message (client.h). Everything else goes on; a message
+ * that goes on only for the spoof check is decided at end of headers, and
+ * accepted there when nothing is forged (decide_eoh.h).
  */
 #ifndef POGATE_MILTER_DECIDE_DATA_H
 #define POGATE_MILTER_DECIDE_DATA_H
@@ -23,6 +26,7 @@ struct data_in {
     const struct rcpt *rcpts;   /* the accepted recipients */
     size_t nrcpt;
     int spoof_check;            /* From:, Sender:, Reply-To: to check for spoofing (spoof_wanted) */
+    int rcpt_refused;           /* a local submission's recipient refusal waits for end of message */
 };
 
 /* 1: accept the message at DATA; 0: go on to end of message, *WHY says

@@ -1,8 +1,9 @@
 /* decide_spoof.h - inbound header spoofing of postoffice addresses.
  *
  * pogate refuses an untrusted client's envelope sender at a PO domain
- * (decide_outbound.h), but what users see is From:. At end of message an
- * inbound message from an untrusted client (not access TRUST, not in
+ * (decide_outbound.h), but what users see is From:. At end of message, or
+ * at end of headers when the check is all the message needs (decide_eoh.h),
+ * an inbound message from an untrusted client (not access TRUST, not in
  * trusted_networks, not an outbound service, not SASL-authenticated) whose
  * From:, Sender: or Reply-To: names an address at a PO domain (public, alias
  * or internal) is forged, unless SPF passes for that very domain: the
@@ -57,7 +58,7 @@ struct spoof_out {
 /* 1 for a header name the decision reads (From, Sender, Reply-To). */
 int spoof_header_name(const char *name);
 
-/* End of message: VERDICT_CONTINUE (then OUT->action says tag or nothing),
+/* VERDICT_CONTINUE (then OUT->action says tag or nothing),
  * VERDICT_REJECT (550 5.7.1) or VERDICT_TEMPFAIL (451 4.3.0). */
 enum verdict_action decide_spoof(const struct spoof_in *in, struct spoof_out *out, struct verdict *v);
 

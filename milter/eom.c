@@ -1,14 +1,18 @@
-/* eom.c - the message stages of pogate-milter: DATA, headers, body, end of
- * message.
+/* eom.c - the message stages of pogate-milter: DATA, headers, end of
+ * headers, body, end of message.
  *
- * At DATA a message that needs nothing more is accepted (decide_data.c): its
- * tracking line is written then, with size=- as nothing was counted. For
- * the others, headers and body are only counted (and headers passed to the outbound
- * direction); every change happens at end of message, the one stage where
- * libmilter allows envelope changes: the size check against each PO's
- * maxsize (decide_size.c), Received-SPF, the outbound rewrites, the
- * inbound spoofing check of From:, Sender: and Reply-To: (spoof.c), and the
- * recipient rewrite to the mailboxes' canonical public addresses
+ * At DATA a message that needs nothing more is accepted (decide_data.c).
+ * At end of headers a message that needs nothing but the inbound spoofing
+ * check of From:, Sender: and Reply-To: is checked (decide_eoh.c, spoof.c):
+ * accepted there when nothing is forged, refused there at a spoof=reject
+ * postoffice, on to end of message for a spoof=tag one. A message that ends
+ * at either stage gets its tracking line then, with size=- as its size was
+ * not counted. For the others, headers and body are only counted (and
+ * headers passed to the outbound direction); every change happens at end of
+ * message, the one stage where libmilter allows header and envelope
+ * changes: the size check against each PO's maxsize (decide_size.c),
+ * Received-SPF, the outbound rewrites, the spoofing check and its tag, and
+ * the recipient rewrite to the mailboxes' canonical public addresses
  * (decide_rcpt.c). Each message ends with one tracking line carrying the MTA
  * queue id.
  */
@@ -20,6 +24,7 @@
 #include "buf.h"
 #include "context.h"
 #include "decide_data.h"
+#include "decide_eoh.h"
 #include "decide_rcpt.h"
 #include "decide_size.h"
 #include "log.h"
@@ -30,6 +35,17 @@
 
 static sfsistat finish(struct ctx *c, sfsistat st, const char *verdict);
 
+/* What DATA and end of headers decide on. */
+static void data_state(struct ctx *c, struct data_in *in)
+{
+    in->outbound = c->ob != NULL;
+    in->spf_header = c->spf_checked && c->spf_header.len > 0;
+    in->spoof_check = spoof_wanted(c);
+    in->rcpt_refused = c->rcpt_refused;
+    in->rcpts = c->rcpts;
+    in->nrcpt = c->nrcpt;
+}
+
 sfsistat mlfi_data(SMFICTX *m)
 {
     struct ctx *c = ctx_get(m);
@@ -39,16 +55,12 @@ sfsistat mlfi_data(SMFICTX *m)
     if (c == NULL)
         return SMFIS_TEMPFAIL;
     ctx_take_qid(c, m);
-    in.outbound = c->ob != NULL;
-    in.spf_header = c->spf_checked && c->spf_header.len > 0;
-    in.spoof_check = spoof_wanted(c);
-    in.rcpts = c->rcpts;
-    in.nrcpt = c->nrcpt;
+    data_state(c, &in);
     if (!decide_data(&in, &why)) {
         msg_debug("DATA: on to end of message: %s", why);
         return SMFIS_CONTINUE;
     }
-    c->at_data = 1;
+    c->uncounted = 1;
     return finish(c, SMFIS_ACCEPT, "accept");
 }
 
@@ -64,6 +76,22 @@ sfsistat mlfi_header(SMFICTX *m, char *name, char *value)
             spoof_header(c, name, value);
     }
     return c && (c->steps & SMFIP_NR_HDR) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+sfsistat mlfi_eoh(SMFICTX *m)
+{
+    struct ctx *c = ctx_get(m);
+    struct data_in in;
+    sfsistat st;
+
+    if (c == NULL)
+        return SMFIS_TEMPFAIL;
+    ctx_take_qid(c, m);
+    data_state(c, &in);
+    if ((st = spoof_eoh(m, c, &in)) == SMFIS_CONTINUE)
+        return st;
+    c->uncounted = 1;           /* the body is never sent: no size to speak of */
+    return finish(c, st, st == SMFIS_ACCEPT ? "accept" : st == SMFIS_TEMPFAIL ? "defer" : "reject-spoof");
 }
 
 sfsistat mlfi_body(SMFICTX *m, unsigned char *chunk, size_t len)
@@ -87,7 +115,7 @@ static void track(struct ctx *c, const char *verdict)
     buf_puts(&line, c->client.label);
     buf_puts(&line, " from=<");
     buf_puts(&line, c->sender ? c->sender : "");
-    if (c->at_data)
+    if (c->uncounted)
         buf_puts(&line, "> size=-");
     else
         buf_printf(&line, "> size=%lld", c->size);

@@ -32,6 +32,7 @@ static struct smfiDesc milter_desc = {
     .xxfi_envrcpt = mlfi_envrcpt,
     .xxfi_data = mlfi_data,
     .xxfi_header = mlfi_header,
+    .xxfi_eoh = mlfi_eoh,
     .xxfi_body = mlfi_body,
     .xxfi_eom = mlfi_eom,
     .xxfi_abort = mlfi_abort,

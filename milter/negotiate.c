@@ -11,12 +11,17 @@
  * cannot differ between inbound and outbound connections; they follow the
  * configuration instead, which the connection takes here and keeps to its
  * close: HELO is read only by SPF (off: not sent; on: sent without a reply
- * awaited, nothing refuses it), and the DATA step is asked for only where a
+ * awaited, nothing refuses it), the DATA step is asked for only where a
  * message may be accepted there (decide_data.h), which spares such a
- * message its headers, body and end of message.
+ * message its headers, body and end of message, and the end-of-headers
+ * step only where a message may be decided there by the spoof check
+ * (decide_eoh.h), which spares an unforged one its body and end of message.
+ * Every other message pays one round trip more for that step, so it stays
+ * declined where no message can be decided there.
  */
 #include "context.h"
 #include "decide_data.h"
+#include "decide_eoh.h"
 #include "decide_negotiate.h"
 #include "log.h"
 #include "outbound.h"
@@ -26,7 +31,7 @@
 #define INBOUND_ACTIONS (SMFIF_ADDHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT)
 
 /* Steps no stage has a callback for. */
-#define UNUSED_STEPS (SMFIP_NOUNKNOWN | SMFIP_NOEOH)
+#define UNUSED_STEPS SMFIP_NOUNKNOWN
 
 /* Steps that never decide anything, so the MTA need not wait for them. */
 #define NO_REPLY_STEPS (SMFIP_NR_HDR | SMFIP_NR_BODY)
@@ -54,6 +59,19 @@ static void request_macros(SMFICTX *m)
             msg_warn("MTA refused the macro list for stage %d", macros[i].stage);
 }
 
+/* HELO, DATA and end of headers, each left out or sent without a reply where
+ * the connection's configuration and maps give it nothing to decide. */
+static unsigned long message_steps(const struct ctx *c)
+{
+    int spf_on = c->gen->spf != NULL;
+    long long largest = c->maps ? podir_max_size(c->maps) : 1;  /* no maps: every session tempfails */
+    int spoof_any = c->maps && podir_spoof_any(c->maps);
+
+    return (spf_on ? SMFIP_NR_HELO : SMFIP_NOHELO)
+        | (decide_data_step(spf_on, largest) ? 0 : SMFIP_NODATA)
+        | (decide_eoh_step(spf_on, largest, spoof_any) ? 0 : SMFIP_NOEOH);
+}
+
 sfsistat mlfi_negotiate(SMFICTX *m, unsigned long actions, unsigned long steps,
                         unsigned long f2, unsigned long f3, unsigned long *want_actions,
                         unsigned long *want_steps, unsigned long *pf2, unsigned long *pf3)
@@ -70,9 +88,7 @@ sfsistat mlfi_negotiate(SMFICTX *m, unsigned long actions, unsigned long steps,
     if (c == NULL)
         return SMFIS_REJECT;
     ctx_take_config(c);
-    in.want_steps = UNUSED_STEPS | NO_REPLY_STEPS | outbound_steps()
-        | (c->gen->spf != NULL ? SMFIP_NR_HELO : SMFIP_NOHELO)
-        | (decide_data_step(c->gen->spf != NULL, c->maps ? podir_max_size(c->maps) : 1) ? 0 : SMFIP_NODATA);
+    in.want_steps = UNUSED_STEPS | NO_REPLY_STEPS | outbound_steps() | message_steps(c);
     msg_debug("negotiate: MTA offers actions 0x%lx steps 0x%lx", actions, steps);
     decide_negotiate(&in, &out);
     c->missing_actions = out.missing;

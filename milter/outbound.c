@@ -44,8 +44,11 @@ unsigned long outbound_actions(void)
 }
 
 /* Headers must be sent (SMFIP_NOHDRS is never asked for), but every outbound
- * decision waits for end of message, so header replies (SMFIP_NR_HDR) and
- * the end-of-headers step (SMFIP_NOEOH) stay off for both directions. */
+ * decision waits for end of message, so no header needs a reply
+ * (SMFIP_NR_HDR, asked for both directions by negotiate.c) and the outbound
+ * direction needs no end-of-headers step: negotiate.c asks for that one
+ * only for the inbound spoof check (decide_eoh.h). Its reply is always
+ * awaited (SMFIP_NR_EOH is never asked for): it may accept or refuse. */
 unsigned long outbound_steps(void)
 {
     return 0;

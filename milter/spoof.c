@@ -1,8 +1,12 @@
 /* spoof.c - the spoofing hooks of pogate-milter; see spoof.h.
  *
  * Headers arrive one by one and only From:, Sender:, Reply-To: and the
- * first Subject: are kept; the verdict waits for end of message, where the
- * reply or the header changes are libmilter's to make.
+ * first Subject: are kept. A message that needs nothing but the check is
+ * decided at end of headers (decide_eoh.h), and a tag decided there is kept
+ * for end of message; every other message is decided at end of message.
+ * Either way the tracking word and the metrics come from the one decision,
+ * and the header changes are made at end of message, the only stage where
+ * libmilter allows them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +15,7 @@
 
 #include "buf.h"
 #include "context.h"
+#include "decide_eoh.h"
 #include "decide_spoof.h"
 #include "log.h"
 #include "mem.h"
@@ -22,8 +27,17 @@ struct spoof_msg {
     struct spoof_hdr *hdrs;     /* name and value copies */
     size_t nhdr, cap;
     char *subject;              /* the first Subject:, NULL if none */
+    int decided;                /* at end of headers: OUT holds the decision */
+    struct spoof_out out;
     char summary[SPOOF_MAX_HITS * (PODIR_ADDR_MAX + 20) + 16];
 };
+
+static struct spoof_msg *msg_of(struct ctx *c)
+{
+    if (c->spoof == NULL)
+        c->spoof = xcalloc(1, sizeof(*c->spoof));
+    return c->spoof;
+}
 
 int spoof_wanted(const struct ctx *c)
 {
@@ -32,11 +46,8 @@ int spoof_wanted(const struct ctx *c)
 
 void spoof_header(struct ctx *c, const char *name, const char *value)
 {
-    struct spoof_msg *s;
+    struct spoof_msg *s = msg_of(c);
 
-    if (c->spoof == NULL)
-        c->spoof = xcalloc(1, sizeof(*c->spoof));
-    s = c->spoof;
     if (strcasecmp(name, "Subject") == 0 && s->subject == NULL)
         s->subject = xstrdup(value);
     if (!spoof_header_name(name))
@@ -106,24 +117,64 @@ static void count(const struct spoof_out *out)
     }
 }
 
-sfsistat spoof_eom(SMFICTX *m, struct ctx *c)
+/* What decide_spoof reads: the kept headers of the message. */
+static struct spoof_in input(struct ctx *c, const struct spoof_msg *s)
 {
-    struct spoof_msg *s = c->spoof;
     struct spoof_in in = {
         .trusted = c->trust.trusted, .spf_pass = spf_pass, .spf_arg = c, .maps = c->maps,
         .hdrs = s ? s->hdrs : NULL, .nhdr = s ? s->nhdr : 0,
     };
+
+    return in;
+}
+
+/* Once per message, whichever stage decided: the tracking word and the metrics. */
+static void decided(struct spoof_msg *s)
+{
+    s->decided = 1;
+    spoof_summary(&s->out, s->summary, sizeof(s->summary));
+    count(&s->out);
+}
+
+sfsistat spoof_eoh(SMFICTX *m, struct ctx *c, const struct data_in *data)
+{
+    struct spoof_in sin = input(c, c->spoof);
+    struct eoh_in in = { data, &sin };
     struct spoof_out out;
+    struct verdict v;
+    const char *why;
+    enum eoh_action a = decide_eoh(&in, &out, &v, &why);
+    struct spoof_msg *s;
+
+    if (a == EOH_ON) {
+        msg_debug("END-OF-HEADERS: on to end of message: %s", why);
+        return SMFIS_CONTINUE;
+    }
+    s = msg_of(c);              /* a message without a header was decided too */
+    s->out = out;
+    decided(s);
+    msg_debug("END-OF-HEADERS: spoof check: %s", why);
+    if (a == EOH_REPLY)
+        return ctx_apply(m, c, "END-OF-HEADERS", &v);
+    return a == EOH_ACCEPT ? SMFIS_ACCEPT : SMFIS_CONTINUE;
+}
+
+sfsistat spoof_eom(SMFICTX *m, struct ctx *c)
+{
+    struct spoof_msg *s = c->spoof;
     struct verdict v;
 
     if (s == NULL)
         return SMFIS_CONTINUE;
-    decide_spoof(&in, &out, &v);
-    spoof_summary(&out, s->summary, sizeof(s->summary));
-    count(&out);
-    if (v.action != VERDICT_CONTINUE)
-        return ctx_apply(m, c, "END-OF-MESSAGE", &v);
-    if (out.action == PO_SPOOF_TAG && tag(m, s, &out, c->gen->mc.spoof_subject_prefix) < 0) {
+    if (!s->decided) {
+        struct spoof_in in = input(c, s);
+
+        decide_spoof(&in, &s->out, &v);
+        decided(s);
+        if (v.action != VERDICT_CONTINUE)
+            return ctx_apply(m, c, "END-OF-MESSAGE", &v);
+    }
+    if (s->out.action == PO_SPOOF_TAG && tag(m, s, &s->out, c->gen->mc.spoof_subject_prefix) < 0) {
         msg_error("smfi_addheader(X-Pogate-Spoof) or the Subject: prefix failed");
         return ctx_tempfail(m, c, "END-OF-MESSAGE", "header insert failed");
     }

@@ -1,6 +1,7 @@
 /* stages.h - the libmilter callbacks of pogate-milter, one file per stage:
  * negotiate.c, connect.c (connect, HELO, close), envelope.c (MAIL, RCPT,
- * abort), eom.c (DATA, headers, body, end of message). main.c registers them.
+ * abort), eom.c (DATA, headers, end of headers, body, end of message).
+ * main.c registers them.
  */
 #ifndef POGATE_MILTER_STAGES_H
 #define POGATE_MILTER_STAGES_H
@@ -19,6 +20,7 @@ sfsistat mlfi_envrcpt(SMFICTX *m, char **argv);
 sfsistat mlfi_abort(SMFICTX *m);
 sfsistat mlfi_data(SMFICTX *m);
 sfsistat mlfi_header(SMFICTX *m, char *name, char *value);
+sfsistat mlfi_eoh(SMFICTX *m);
 sfsistat mlfi_body(SMFICTX *m, unsigned char *chunk, size_t len);
 sfsistat mlfi_eom(SMFICTX *m);
 

@@ -3,7 +3,8 @@
 # miltertest (tests/milter/*.lua), with the reply codes checked in the
 # milter's log; then reload by SIGUSR1, maps picked up without a signal while
 # a session in flight keeps its snapshot, a missing map index tempfails,
-# -n, stale socket removal, and a clean SIGTERM stop.
+# -n, stale socket removal, and a clean SIGTERM stop; then, with spf = off,
+# the spoof check at end of headers (eoh.lua).
 . "$SRCDIR/tests/lib/tap.sh"
 . "$SRCDIR/tests/lib/milter.sh"
 
@@ -126,4 +127,39 @@ LUA
 check "no maps: connect tempfailed" miltertest -D sock="unix:$sock" -D lib="$SRCDIR/tests/milter/lib.lua" -s "$TESTTMP/nomaps.lua"
 has "no maps -> 451 4.3.0" 'defer: CONNECT from nomaps.example.net.*451 4.3.0'
 milter_stop
+
+# The spoof check at end of headers (tests/milter/eoh.lua): spf = off, and
+# postoffices without a maxsize, one tagging forgeries (the default), one
+# refusing them, one letting them be.
+conf=$TESTTMP/eoh sock=$TESTTMP/eoh.sock log=$TESTTMP/eoh.log
+if milter_conf "$conf" "log_level = debug" && sed -i 's/^spf = reject$/spf = off/' "$conf/pogate.conf" \
+    && printf '%s\n' "OPEN domain=open.example.com postmaster=ANNA" \
+        "STRICT domain=strict.example.com postmaster=BOSS spoof=reject" \
+        "LAX domain=lax.example.com postmaster=ADMIN spoof=off" >>"$conf/postoffices" \
+    && printf '%s\n' "OPEN/ANNA address=anna@open.example.com" "STRICT/BOSS address=boss@strict.example.com" \
+        "LAX/ADMIN address=admin@lax.example.com" >>"$conf/mailboxes" \
+    && "$POGATE_MAP" -c "$conf" >"$conf/pogate-map.log" 2>&1; then
+    ok "pogate-map compiles the maps with OPEN, STRICT and LAX"
+else
+    not_ok "pogate-map compiles the maps with OPEN, STRICT and LAX"; sed 's/^/# /' "$conf/pogate-map.log"
+fi
+check "milter starts with spf = off" milter_start "$conf" "$sock" "$log"
+run_lua eoh
+has "nothing forged: accepted at end of headers, size=- (nothing counted)" \
+    'QEOHOK: debug: END-OF-HEADERS: spoof check: nothing forged'
+has "... one tracking line, size=-" \
+    '^pogate-milter: QEOHOK: client=eoh.example.net\[192.0.2.40\] from=<someone@good.example> size=- spf=- to=<anna@open.example.com>->open/anna verdict=accept$'
+has "a forgery at a spoof=off PO: accepted there too" 'QEOHOFF: client=.* size=- spf=- .*verdict=accept$'
+has "a forgery at STRICT: 550 5.7.1 at end of headers" \
+    'QEOHREJ: reject: END-OF-HEADERS from eoh.example.net\[192.0.2.40\]: 550 5.7.1 From: <boss@strict.example.com>'
+has "... its tracking line: size=-, spoof=reject, verdict=reject-spoof" \
+    'QEOHREJ: client=.* size=- spf=- .*spoof=reject:From=<boss@strict.example.com> verdict=reject-spoof$'
+has "a forgery at OPEN: decided at end of headers, tagged at end of message, counted" \
+    'QEOHTAG: client=.* size=[0-9]+ spf=- .*spoof=tag:From=<ceo@open.example.com> verdict=accept$'
+has "to SALES (a maxsize): undecided at end of headers" \
+    'QEOHSIZE: debug: END-OF-HEADERS: on to end of message: a recipient postoffice has a maxsize'
+has "... counted at end of message" 'QEOHSIZE: client=.* size=[0-9]+ spf=- .*verdict=accept$'
+is "one tracking line per message" "$(grep -cE 'QEOH[A-Z]+: client=' "$log")" 5
+milter_stop
+is "SIGTERM: clean exit" "$MILTER_STATUS" 0
 done_testing

@@ -20,8 +20,13 @@
 # untouched; from 192.0.2.4 and 2001:db8::4, which SPF authorises for
 # sales.example.com, untouched, and from 2001:db8::2, which it does not,
 # tagged; /metrics counts the tagged and the refused per postoffice; then
-# SALES set to spoof=off (pogate-map while everything runs) and the first
-# forgery passes untouched.
+# with spf = off (reloaded), where the header check is all such a message
+# needs and is made at end of headers: an honest message accepted there
+# (size=- on the tracking line, the debug line) and delivered intact, a
+# forged From: still tagged at end of message, the Reply-To: forgery refused
+# 550 5.7.1 at end of headers, the trusted client's accepted at DATA as
+# before; then SALES set to spoof=off (pogate-map while everything runs) and
+# the first forgery passes untouched.
 if [ -z "${SPOOF_NETNS:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
     SPOOF_NETNS=1 exec unshare --net bash "$0" "$@"
 fi
@@ -165,6 +170,56 @@ value() { curl -s --max-time 10 "http://127.0.0.1:$mport/metrics" | awk -v s="$1
 is "/metrics: sales tagged 3 (From:, Sender:, the IPv6 client SPF does not list)" \
     "$(value 'pogate_milter_spoofed_messages_total{postoffice="sales",action="tag"}')" 3
 is "/metrics: legacy refused 1" "$(value 'pogate_milter_spoofed_messages_total{postoffice="legacy",action="reject"}')" 1
+
+# --- spf = off: the header check is all an untrusted client's message to a
+# public address needs, and it is made at end of headers (decide_eoh.h)
+sed -i -e 's/^spf = header$/spf = off/' "$conf/pogate.conf"
+echo "log_level = debug" >>"$conf/pogate.conf"
+n=$(grep -c 'reload: configuration and maps reloaded' "$mlog")
+kill -USR1 "$MILTER_PID"
+check "spf = off and log_level = debug, reloaded" wait_for 10 bash -c \
+    "[ \$(grep -c 'reload: configuration and maps reloaded' '$mlog') -gt $n ]"
+# milter_line SENDER: pogate-milter's tracking line of the message from SENDER.
+milter_line() { grep "pogate-milter\[[0-9]*\]: [0-9A-Za-z]*: client=.* from=<$1> " "$log" | tail -1; }
+eoh_body=$TESTTMP/eoh-body
+for i in $(seq 1 150); do printf 'line %03d of a body the milter never sees, with 40 more bytes\n' "$i"; done >"$eoh_body"
+echo "body $token-eoh" >>"$eoh_body"
+r=$(send 192.0.2.2 eoh-honest@internet.example eoh --header 'From: Someone <someone@internet.example>' \
+    --body "$(cat "$eoh_body")")
+like "an honest From: with spf = off: accepted" "$r" '<- +250 '
+f=$(stored eoh) && ok "... delivered" || not_ok "... delivered"
+# (swaks ends the body with an empty line or two of its own)
+check "... intact: the body as sent, byte for byte" cmp -s "$eoh_body" \
+    <(sed '1,/^$/d' "${f:-/dev/null}" | sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}')
+check_fail "... no X-Pogate-Spoof, no Received-SPF, the subject as sent" \
+    bash -c "grep -qi '^X-Pogate-Spoof:\|^Received-SPF:\|^Subject: \[SPOOF\]' <(sed -n '1,/^\$/p' '${f:-/dev/null}')"
+line=$(milter_line eoh-honest@internet.example)
+like "... accepted at end of headers: the tracking line has size=-, nothing counted" "$line" \
+    ' size=- spf=- to=<john.smith@sales.example.com>->sales/jsmith verdict=accept$'
+eqid=$(printf '%s\n' "$line" | sed -n 's/.*pogate-milter\[[0-9]*\]: \([0-9A-Za-z]*\): client=.*/\1/p')
+like "... the debug log: END-OF-HEADERS, nothing forged" "$(cat "$log")" \
+    "${eqid:-none}: debug: END-OF-HEADERS: spoof check: nothing forged"
+r=$(send 192.0.2.2 eoh-tag@internet.example eohtag --header 'From: "The CEO" <ceo@sales.example.com>')
+f=$(stored eohtag) && ok "a forged From: with spf = off: delivered" || not_ok "a forged From: with spf = off: delivered"
+like "... still tagged, at end of message" "$(hdr "${f:-/dev/null}")" 'X-Pogate-Spoof: From <ceo@sales\.example\.com>'
+like "... the subject prefixed" "$(hdr "${f:-/dev/null}")" "Subject: \[SPOOF\] $token-eohtag"
+like "... decided at end of headers" "$(cat "$log")" 'debug: END-OF-HEADERS: spoof check: forged, to be tagged at end of message'
+like "... the tracking line: the size counted, spoof=tag" "$(milter_line eoh-tag@internet.example)" \
+    ' size=[0-9]+ spf=- .*spoof=tag:From=<ceo@sales\.example\.com> verdict=accept$'
+r=$(send 192.0.2.2 eoh-reject@internet.example eohreject --header 'Reply-To: Anna <anna@legacy.po>')
+like "a Reply-To: at LEGACY with spf = off: 550 5.7.1" "$r" \
+    '<\*\* +550 5\.7\.1 .*Reply-To: <anna@legacy\.po> is an address of postoffice legacy'
+like "... refused at end of headers" "$(cat "$log")" \
+    'reject: END-OF-HEADERS from [^ ]*\[192\.0\.2\.2\]: 550 5\.7\.1 Reply-To: <anna@legacy\.po>'
+like "... the tracking line: size=-, spoof=reject, verdict=reject-spoof" "$(milter_line eoh-reject@internet.example)" \
+    ' size=- spf=- .*spoof=reject:Reply-To=<anna@legacy\.po> verdict=reject-spoof$'
+is "... nothing stored" "$(grep -rl -- "$token-eohreject" "$inbox" 2>/dev/null | wc -l)" 0
+r=$(send 127.0.0.1 eoh-trusted@internet.example eohtrusted --header 'From: "The CEO" <ceo@sales.example.com>')
+untouched eohtrusted "the trusted client's forged From: with spf = off"
+line=$(milter_line eoh-trusted@internet.example)
+like "... accepted at DATA, as before (size=-)" "$line" ' size=- spf=- .*verdict=accept$'
+tqid=$(printf '%s\n' "$line" | sed -n 's/.*pogate-milter\[[0-9]*\]: \([0-9A-Za-z]*\): client=.*/\1/p')
+check_fail "... no end-of-headers decision for it" grep -q "${tqid:-none}: debug: END-OF-HEADERS" "$log"
 
 # --- spoof=off, while everything runs
 sed -i 's/^SALES .*/& spoof=off/' "$conf/postoffices"

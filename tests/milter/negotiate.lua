@@ -21,4 +21,7 @@ for _, a in ipairs({ SMFIF_ADDHDRS, SMFIF_ADDRCPT, SMFIF_DELRCPT, SMFIF_CHGFROM,
 end
 check(not mt.test_action(conn, SMFIF_CHGBODY), "no body replacement requested")
 check(mt.test_option(conn, SMFIP_NOUNKNOWN), "unknown commands switched off")
+-- spf = reject here: every untrusted message gets Received-SPF, so none can
+-- be decided at end of headers (eoh.lua has the step asked for).
+check(mt.test_option(conn, SMFIP_NOEOH), "end-of-headers step declined")
 mt.disconnect(conn)

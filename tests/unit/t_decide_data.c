@@ -1,6 +1,7 @@
 /* t_decide_data.c - unit tests for milter/decide_data.c: which messages are
  * accepted at DATA (inbound, nothing to rewrite, no Received-SPF, no
- * recipient postoffice with a maxsize) and when the DATA step is asked for. */
+ * recipient postoffice with a maxsize, no recipient refusal waiting for end
+ * of message) and when the DATA step is asked for. */
 #include <stdio.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@ static struct rcpt rcpt(const char *addr, int ours, const char *canonical, long 
 static int accepted(int outbound, int spf_header, const struct rcpt *r, size_t n, const char *why_want,
                     const char *what)
 {
-    struct data_in in = { outbound, spf_header, r, n, 0 };
+    struct data_in in = { outbound, spf_header, r, n, 0, 0 };
     const char *why = NULL;
     int got = decide_data(&in, &why);
 
@@ -32,11 +33,22 @@ static int accepted(int outbound, int spf_header, const struct rcpt *r, size_t n
 /* A message whose headers must be checked for spoofing goes on to end of message. */
 static void spoof_check(const struct rcpt *r, size_t n)
 {
-    struct data_in in = { 0, 0, r, n, 1 };
+    struct data_in in = { 0, 0, r, n, 1, 0 };
     const char *why = NULL;
 
     is_int(decide_data(&in, &why), 0, "headers to check for spoofing: on to end of message");
     is_str(why, "headers to check for spoofing", "... why");
+}
+
+/* Postfix cannot refuse one recipient of sendmail(1) mail: the refusal waits
+ * for end of message, which must come even when nothing else needs it. */
+static void rcpt_refused(const struct rcpt *r, size_t n)
+{
+    struct data_in in = { .rcpts = r, .nrcpt = n, .rcpt_refused = 1 };
+    const char *why = NULL;
+
+    is_int(decide_data(&in, &why), 0, "a local submission's refused recipient: on to end of message");
+    is_str(why, "a recipient refusal to give at end of message", "... why");
 }
 
 int main(void)
@@ -50,6 +62,7 @@ int main(void)
     struct rcpt foreign_limit[] = { rcpt("friend@elsewhere.example", 0, "", 10 << 20) };
 
     spoof_check(plain, 2);
+    rcpt_refused(plain, 2);
 
     ok(accepted(0, 0, plain, 2, "nothing left for end of message", "public addresses and a foreign one"),
        "an inbound message to public addresses: accepted at DATA");

@@ -145,6 +145,9 @@ int main(void)
         static const char *const spoof_log[] = {
             "2026-12-02T19:05:01 pogate-milter[21280]: B1C2D3E4F56: client=unknown[127.0.0.2] from=<x@internet.example> size=300 spf=none to=<john.smith@sales.example.com>->sales/jsmith spoof=tag:From=<ceo@sales.example.com>,Reply-To=<js@sales.po> verdict=accept",
             "2026-12-02T19:05:02 pogate-milter[21280]: B1C2D3E4F57: client=unknown[127.0.0.2] from=<x@internet.example> size=300 spf=none to=<admin@hub.example.com>->hub/admin spoof=reject:From=<boss@hub.example.com> verdict=reject-spoof",
+            /* refused at end of headers: nothing counted */
+            "2026-12-02T19:05:03 pogate-milter[21280]: B1C2D3E4F58: reject: END-OF-HEADERS from unknown[127.0.0.2]: 550 5.7.1 From: <boss@hub.example.com> is an address of postoffice hub; mail from outside may not use it",
+            "2026-12-02T19:05:03 pogate-milter[21280]: B1C2D3E4F58: client=unknown[127.0.0.2] from=<x@internet.example> size=- spf=- to=<admin@hub.example.com>->hub/admin spoof=reject:From=<boss@hub.example.com> verdict=reject-spoof",
             NULL,
         };
 
@@ -157,6 +160,14 @@ int main(void)
         run(q, 1, spoof_log);
         ok(strstr(shown.data, "  spoof       reject:From=<boss@hub.example.com>\n")
            && strstr(shown.data, "  milter      reject-spoof\n"), "a refused forgery: spoof and the verdict");
+        q[0] = (struct tquery) { TQ_QID, "B1C2D3E4F58" };
+        run(q, 1, spoof_log);
+        ok(nshown == 1 && strstr(shown.data, "  spoof       reject:From=<boss@hub.example.com>\n")
+           && strstr(shown.data, "  milter      reject-spoof\n"), "refused at end of headers (size=-): the same");
+        ok(strstr(shown.data, "END-OF-HEADERS: 550 5.7.1 From: <boss@hub.example.com>") != NULL,
+           "... the refusal's stage and reply");
+        ok(strstr(shown.data, " bytes") == NULL && strstr(shown.data, "\"size\"") == NULL,
+           "... no size where none was counted");
     }
 
     q[0] = (struct tquery) { TQ_QID, "E9083A72684" };
