@@ -106,9 +106,9 @@ virtual_mailbox_maps = inline:{ user@a.bench.test=user/ }
 virtual_uid_maps = static:$uid
 virtual_gid_maps = static:$gid
 virtual_minimum_uid = 1
-relay_domains = pb.bench.test pc.bench.test pm.bench.test d.bench.test e.bench.test
+relay_domains = pb.bench.test pc.bench.test pm.bench.test d.bench.test e.bench.test n.bench.test
 relay_recipient_maps =
-transport_maps = inline:{ pb.bench.test=pogate:, pm.bench.test=pogate1m:, pc.bench.test=lmtp:unix:$lsock, d.bench.test=dovecot:, e.bench.test=lmtp:unix:$dc/run/lmtp }
+transport_maps = inline:{ pb.bench.test=pogate:, pm.bench.test=pogate1m:, pc.bench.test=lmtp:unix:$lsock, d.bench.test=dovecot:, e.bench.test=lmtp:unix:$dc/run/lmtp, n.bench.test=lmtp:unix:${lsock%/*}/null.sock }
 default_transport = error:nothing leaves the benchmark
 dovecot_destination_recipient_limit = 1
 CF

@@ -85,6 +85,7 @@ p1_setup() {
     cg_init
     MILTER=$BUILDDIR/milter/pogate-milter LDA=$BUILDDIR/lda/pogate-lda
     LMTPD=$BUILDDIR/lda/pogate-lmtp PMAP=$BUILDDIR/maps/pogate-map NOOP=$BUILDDIR/tests/bench/noop-milter
+    NULLD=$BUILDDIR/tests/bench/null-lmtp
     PORT=$(free_port); MPORT=$((PORT + 1)); NPORT=$((PORT + 2)); BPORT=$((PORT + 3)); FPORT=$((PORT + 4))
     mkdir -p "$store" "$W/sock" && chown "$BENCH_USER" "$store" "$W/sock"
     S=$W/sock
@@ -102,6 +103,8 @@ p1_setup() {
         "$MILTER $LMTPD $PMAP" "(f) native inbound + pogate-lmtp"
     variant g "$FPORT" user@pb.bench.test "$store/pogate/pb/mailboxes/user/new" pogate \
         "$MILTER $LDA $PMAP" "(g) native inbound + pogate-lda (pipe)"
+    variant n "$PORT" user@n.bench.test "$W/null.count" null "$NULLD" \
+        "(n) lmtp to a server that stores nothing"
     variant am "$MPORT" user@a.bench.test "$store/virtual/user/new" virtual "$MILTER $PMAP" \
         "(a+m) virtual(8) + pogate-milter"
     variant an "$NPORT" user@a.bench.test "$store/virtual/user/new" virtual "$NOOP" \
@@ -144,13 +147,15 @@ p1_setup() {
             echo "pogate-milter (P6) did not start"
     }
     [ -x "$NOOP" ] && { start_daemon "$W/noop.log" 'ready:' "$NOOP" "unix:$S/noop.sock" || echo "no-op milter did not start"; }
+    [ -x "$NULLD" ] && { start_daemon "$W/null.log" 'listening on' "$NULLD" "$S/null.sock" "$W/null.count" ||
+        echo "null-lmtp did not start"; }
     [ -x "$LMTPD" ] && [ -x "$PMAP" ] && {
         start_daemon "$W/lmtp.log" 'listening on' "$LMTPD" -f -c "$CONF" -p "unix:$S/lmtp.sock" ||
             echo "pogate-lmtp did not start"
         P1_LMTP_PID=${P1_PIDS[-1]}
     }
     # smtpd and lmtp run as user postfix and must reach the sockets.
-    for s in "$S/milter.sock" "$S/milter1m.sock" "$S/noop.sock" "$S/lmtp.sock"; do
+    for s in "$S/milter.sock" "$S/milter1m.sock" "$S/noop.sock" "$S/lmtp.sock" "$S/null.sock"; do
         [ -S "$s" ] && chmod 666 "$s"
     done
     bpf_start "$W/pf" || { echo "private Postfix did not start:"; cat "$W/pf/start.log"; return 1; }
@@ -180,12 +185,16 @@ clean() {
     case ${V_KIND[$1]} in
     virtual | pogate) dir=${new%/new} ;;
     dovecot) dir=${new%/user/Maildir/new} ;;
+    null) : >"$new"; return 0 ;;     # null-lmtp's count: one byte a message
     esac
     mkdir -p "$W/trash"
     [ -d "$dir" ] && mv "$dir" "$(mktemp -d "$W/trash/$1.XXXXXX")/"
 }
 
-count_new() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l; }
+# count_new NEWDIR: the files delivered there (null-lmtp's count file: its size).
+count_new() {
+    if [ -f "$1" ]; then stat -c %s "$1"; else find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l; fi
+}
 
 # daemon_ticks: user + system clock ticks so far of pogate-milter and pogate-lmtp.
 daemon_ticks() {
