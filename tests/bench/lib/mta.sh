@@ -68,7 +68,7 @@ DOVECOT_LDA=${DOVECOT_LDA:-/usr/lib/dovecot/dovecot-lda}
 
 bpf_init() {
     local pf=$1 port=$2 mport=$3 msock=$4 lsock=$5 store=$6 dc=$7 lda=$8 nport=${9%%:*} nsock=${9#*:}
-    local bport=${10%%:*} bsock=${10#*:} lda2=${11} fport=${12%%:*} pc=${12#*:} uid gid
+    local bport=${10%%:*} bsock=${10#*:} lda2=${11} fport=${12%%:*} pc=${12#*:} nulla=${13} uid gid
     uid=$(id -u "$BENCH_USER") gid=$(id -g "$BENCH_USER")
     mkdir -p "$pf/queue" "$pf/data" "$store/virtual"
     chown postfix "$pf/data"
@@ -106,11 +106,12 @@ virtual_mailbox_maps = inline:{ user@a.bench.test=user/ }
 virtual_uid_maps = static:$uid
 virtual_gid_maps = static:$gid
 virtual_minimum_uid = 1
-relay_domains = pb.bench.test pc.bench.test pm.bench.test d.bench.test e.bench.test n.bench.test
+relay_domains = pb.bench.test pc.bench.test pm.bench.test d.bench.test e.bench.test n.bench.test p.bench.test
 relay_recipient_maps =
-transport_maps = inline:{ pb.bench.test=pogate:, pm.bench.test=pogate1m:, pc.bench.test=lmtp:unix:$lsock, d.bench.test=dovecot:, e.bench.test=lmtp:unix:$dc/run/lmtp, n.bench.test=lmtp:unix:${lsock%/*}/null.sock }
+transport_maps = inline:{ pb.bench.test=pogate:, pm.bench.test=pogate1m:, pc.bench.test=lmtp:unix:$lsock, d.bench.test=dovecot:, e.bench.test=lmtp:unix:$dc/run/lmtp, n.bench.test=lmtp:unix:${lsock%/*}/null.sock, p.bench.test=nullpipe: }
 default_transport = error:nothing leaves the benchmark
 dovecot_destination_recipient_limit = 1
+nullpipe_destination_recipient_limit = 1
 CF
     sed -e '/^smtp  *inet /d' /usr/share/postfix/master.cf.dist >"$pf/master.cf"
     # Nothing chrooted: the queue is private and the lmtp sockets live outside it.
@@ -131,6 +132,7 @@ CF
 ncleanup unix n - n - 0 cleanup -o virtual_alias_maps=cdb:$pc/virtual
 pogate1m unix - n n - - pipe flags=Xq user=$BENCH_USER argv=$lda2 -q \${queue_id} -f \${sender} -- \${recipient}
 pogate unix - n n - - pipe flags=Xq user=$BENCH_USER argv=$lda -q \${queue_id} -f \${sender} -- \${recipient}
+nullpipe unix - n n - - pipe flags=Xq user=$BENCH_USER argv=$nulla
 dovecot unix - n n - - pipe flags=DRhu user=$BENCH_USER argv=$DOVECOT_LDA -c $dc/dovecot.conf -f \${sender} -d \${recipient}
 MC
     grep -q '^postlog' "$pf/master.cf" || echo 'postlog unix-dgram n - n - 1 postlogd' >>"$pf/master.cf"

@@ -85,7 +85,7 @@ p1_setup() {
     cg_init
     MILTER=$BUILDDIR/milter/pogate-milter LDA=$BUILDDIR/lda/pogate-lda
     LMTPD=$BUILDDIR/lda/pogate-lmtp PMAP=$BUILDDIR/maps/pogate-map NOOP=$BUILDDIR/tests/bench/noop-milter
-    NULLD=$BUILDDIR/tests/bench/null-lmtp
+    NULLD=$BUILDDIR/tests/bench/null-lmtp NULLA=$BUILDDIR/tests/bench/null-lda
     PORT=$(free_port); MPORT=$((PORT + 1)); NPORT=$((PORT + 2)); BPORT=$((PORT + 3)); FPORT=$((PORT + 4))
     mkdir -p "$store" "$W/sock" && chown "$BENCH_USER" "$store" "$W/sock"
     S=$W/sock
@@ -105,6 +105,8 @@ p1_setup() {
         "$MILTER $LDA $PMAP" "(g) native inbound + pogate-lda (pipe)"
     variant n "$PORT" user@n.bench.test "$W/null.count" null "$NULLD" \
         "(n) lmtp to a server that stores nothing"
+    variant p "$PORT" user@p.bench.test "$W/nullpipe.count" null "$NULLA" \
+        "(p) pipe(8) to a program that stores nothing"
     variant am "$MPORT" user@a.bench.test "$store/virtual/user/new" virtual "$MILTER $PMAP" \
         "(a+m) virtual(8) + pogate-milter"
     variant an "$NPORT" user@a.bench.test "$store/virtual/user/new" virtual "$NOOP" \
@@ -138,7 +140,7 @@ p1_setup() {
     bdc_start "$W/dovecot" || { echo "private Dovecot did not start:"; cat "$W/dovecot/start.log" "$W/dovecot/log" 2>/dev/null; }
     bpf_init "$W/pf" "$PORT" "$MPORT" "$S/milter.sock" "$S/lmtp.sock" "$store" "$W/dovecot" \
         "$LDA -c $CONF" "$NPORT:$S/noop.sock" "$BPORT:$S/milter1m.sock" "$LDA -c $CONF1M" \
-        "$FPORT:$CONF"
+        "$FPORT:$CONF" "$NULLA $W/nullpipe.count"
     [ -x "$MILTER" ] && [ -x "$PMAP" ] && {
         start_daemon "$W/milter.log" 'ready:' "$MILTER" -f -c "$CONF" -p "unix:$S/milter.sock" ||
             echo "pogate-milter did not start"
@@ -147,6 +149,7 @@ p1_setup() {
             echo "pogate-milter (P6) did not start"
     }
     [ -x "$NOOP" ] && { start_daemon "$W/noop.log" 'ready:' "$NOOP" "unix:$S/noop.sock" || echo "no-op milter did not start"; }
+    : >"$W/nullpipe.count" && chown "$BENCH_USER" "$W/nullpipe.count"     # null-lda's, as pipe(8)'s user
     [ -x "$NULLD" ] && { start_daemon "$W/null.log" 'listening on' "$NULLD" "$S/null.sock" "$W/null.count" ||
         echo "null-lmtp did not start"; }
     [ -x "$LMTPD" ] && [ -x "$PMAP" ] && {
