@@ -251,10 +251,35 @@ static void unlink_one(struct commit *c, const struct commit_file *f, int i)
     t->r->sync_pending = 0;
 }
 
+/* An unnamed file got its link count from linkat(2) after its fsync: on a
+ * file system without a journal (ext4's nojournal mode, ext2) nothing else
+ * writes that inode, and fsync of new/ writes only the directory, so after
+ * a crash new/ would name an inode whose count on disk is 0. One more fsync
+ * of the file, for all its links; where it fails, they come out again. */
+static void sync_links(struct commit *c, const struct dgroup *g, const struct commit_file *f)
+{
+    int any = 0;
+
+    for (int m = 0; m < g->n; m++)
+        any |= c->t[g->members[m]].link == LINK_NEW;
+    if (f->fd < 0 || !any || fsync(f->fd) == 0)
+        return;
+    for (int m = 0; m < g->n; m++) {
+        int i = g->members[m], err = errno;
+
+        if (c->t[i].link != LINK_NEW)
+            continue;
+        rcpt_fail(c->t[i].r, err, "fsync of the linked file");
+        unlink_one(c, f, i);
+        errno = err;
+    }
+}
+
 void commit_sync(struct commit *c, const struct dgroup *g, const struct commit_file *f)
 {
     int synced = 0;             /* 1 done, -errno failed; mailbag: one sync for all */
 
+    sync_links(c, g, f);
     for (int m = 0; m < g->n; m++) {
         int i = g->members[m];
 
